@@ -1,0 +1,20 @@
+package org.liveng.api.boot;
+
+import java.util.List;
+
+import org.liveng.api.medium.Content;
+import org.liveng.api.medium.FileSpec;
+
+/**
+ * What a bootloader needs written.
+ *
+ * @param espFiles files for the EFI System Partition (configuration, state, modules)
+ * @param mbrBootCode the first 440 bytes of the protective MBR for BIOS boot, or {@code null}
+ * @param biosBootImage content of the BIOS boot partition (GRUB core image), or {@code null}
+ */
+public record BootFiles(List<FileSpec> espFiles, byte[] mbrBootCode, Content biosBootImage) {
+    public BootFiles {
+        espFiles = List.copyOf(espFiles);
+        mbrBootCode = mbrBootCode == null ? null : mbrBootCode.clone();
+    }
+}

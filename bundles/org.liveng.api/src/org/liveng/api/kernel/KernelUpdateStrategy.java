@@ -1,0 +1,44 @@
+package org.liveng.api.kernel;
+
+import java.util.List;
+
+import org.liveng.api.LivengException;
+import org.liveng.api.Provider;
+import org.liveng.api.Support;
+import org.liveng.api.boot.BootEntry;
+import org.liveng.api.recipe.Recipe;
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * The kernel update strategy extension point (default {@code ab-slots};
+ * {@code second-partition} is the original liveng single-slot rewrite).
+ *
+ * <p>Contract: {@link #update} never leaves the stick without a bootable
+ * kernel the boot menu reaches without user action, when the strategy
+ * promises so; it verifies what it wrote by reading it back before it makes
+ * it the boot default, and refuses downgrades unless the request allows them.
+ */
+@ConsumerType
+public interface KernelUpdateStrategy extends Provider {
+
+    default Support supports(Recipe recipe) {
+        return Support.yes();
+    }
+
+    /** The kernel partitions this strategy needs, in on-disk order. */
+    List<SlotSpec> slots(Recipe recipe);
+
+    /**
+     * The boot menu entries for the kernel slots, best first (the bootloader
+     * appends the fallback entry booting the original ISO kernel).
+     *
+     * @param baseArgs the kernel arguments every live entry needs
+     */
+    List<BootEntry> bootEntries(Recipe recipe, List<String> baseArgs);
+
+    /** Puts the first kernel on a freshly forged stick. */
+    UpdateResult install(StickAccess stick, KernelImage kernel, Recipe recipe) throws LivengException;
+
+    /** Puts a new kernel on a stick that is in use. */
+    UpdateResult update(StickAccess stick, KernelImage kernel, boolean allowDowngrade, Recipe recipe) throws LivengException;
+}

@@ -1,0 +1,62 @@
+package org.liveng.api.medium;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Bytes to be placed somewhere, readable as often as needed: a file on the
+ * host, a file inside an ISO, or bytes in memory.
+ */
+public interface Content {
+    /** Size in bytes. */
+    long size();
+
+    /** A fresh stream over the whole content. */
+    InputStream open() throws IOException;
+
+    /** A short, printable description for plans and manifests. */
+    String describe();
+
+    static Content of(byte[] bytes, String description) {
+        byte[] copy = bytes.clone();
+        return new Content() {
+            @Override
+            public long size() {
+                return copy.length;
+            }
+
+            @Override
+            public InputStream open() {
+                return new ByteArrayInputStream(copy);
+            }
+
+            @Override
+            public String describe() {
+                return description;
+            }
+        };
+    }
+
+    static Content of(Path file) throws IOException {
+        long size = Files.size(file);
+        return new Content() {
+            @Override
+            public long size() {
+                return size;
+            }
+
+            @Override
+            public InputStream open() throws IOException {
+                return Files.newInputStream(file);
+            }
+
+            @Override
+            public String describe() {
+                return file.toString();
+            }
+        };
+    }
+}

@@ -1,0 +1,94 @@
+package org.liveng.cli.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The liveng command line as a script or a person uses it. */
+class CommandLineTest {
+
+    @Test
+    void helpListsTheCommandsWithTheirDescriptions() throws Exception {
+        Cli.Result r = Cli.run("--help");
+        assertEquals(0, r.status(), r.all());
+        assertTrue(r.out().contains("Usage: liveng"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.strip().startsWith("inspect ") && l.contains("live ISO")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.strip().startsWith("help ")), r.out());
+        assertEquals("", r.err());
+    }
+
+    @Test
+    void helpOfOneCommandShowsItsOptions() throws Exception {
+        Cli.Result r = Cli.run("help", "inspect");
+        assertEquals(0, r.status(), r.all());
+        assertTrue(r.out().contains("liveng inspect"), r.out());
+        assertTrue(r.out().contains("--json"), r.out());
+        assertTrue(r.out().contains("<iso>"), r.out());
+    }
+
+    @Test
+    void unknownCommandFailIsAUsageError() throws Exception {
+        Cli.Result r = Cli.run("frobnicate", "x");
+        assertEquals(2, r.status(), r.all());
+        assertTrue(r.err().startsWith("liveng: unknown command"), r.err());
+        assertTrue(r.err().contains("hint:"), r.err());
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void unknownOptionFailIsAUsageError() throws Exception {
+        Cli.Result r = Cli.run("--frobnicate");
+        assertEquals(2, r.status(), r.all());
+        assertTrue(r.err().contains("unknown option --frobnicate"), r.err());
+    }
+
+    @Test
+    void missingFileFailNamesTheFileWithoutAStackTrace() throws Exception {
+        Cli.Result r = Cli.run("inspect", "/nonexistent/dir/some.iso");
+        assertEquals(3, r.status(), r.all());
+        assertTrue(r.err().contains("/nonexistent/dir/some.iso: no such file"), r.err());
+        assertTrue(r.err().contains("[NOT_FOUND]"), r.err());
+        assertTrue(r.err().contains("hint:"), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace without --debug: " + r.err());
+        assertEquals(2, r.err().strip().lines().count(), "one line plus a hint: " + r.err());
+    }
+
+    @Test
+    void debugShowsTheStackTrace() throws Exception {
+        Cli.Result r = Cli.run("--debug", "inspect", "/nonexistent/dir/some.iso");
+        assertEquals(3, r.status(), r.all());
+        assertTrue(r.err().contains("\tat "), r.err());
+    }
+
+    @Test
+    void notAnIsoFailIsAFormatError(@TempDir Path dir) throws Exception {
+        Path junk = dir.resolve("junk.iso");
+        Files.write(junk, new byte[64 * 1024]);
+        Cli.Result r = Cli.run("inspect", junk.toString());
+        assertEquals(3, r.status(), r.all());
+        assertTrue(r.err().contains("[FORMAT]"), r.err());
+        assertTrue(r.err().contains("junk.iso"), r.err());
+    }
+
+    @Test
+    void argumentsWithShellAndGogoMetacharactersArePassedVerbatim(@TempDir Path dir) throws Exception {
+        Path odd = dir.resolve("we ird $(x) {y} ;z 'q\".iso");
+        Cli.Result r = Cli.run("inspect", odd.toString());
+        assertEquals(3, r.status(), r.all());
+        assertTrue(r.err().contains(odd + ": no such file"), r.err());
+    }
+
+    @Test
+    void interactiveShellRunsCommandsAndHelp() throws Exception {
+        Cli.Result r = Cli.runWithInput("liveng:help\nexit\n", "shell");
+        assertEquals(0, r.status(), r.all());
+        assertTrue(r.out().contains("Usage: liveng"), r.all());
+        assertTrue(r.out().contains("inspect"), r.all());
+    }
+}

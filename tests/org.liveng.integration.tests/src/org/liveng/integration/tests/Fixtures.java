@@ -1,0 +1,63 @@
+package org.liveng.integration.tests;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.liveng.api.LivengException;
+import org.liveng.platform.exec.Command;
+import org.liveng.platform.exec.ExecResult;
+import org.liveng.platform.exec.ProcessRunner;
+
+/** The project's test fixtures, built on demand by the scripts in tests/fixtures (cached). */
+final class Fixtures {
+    static final ProcessRunner RUNNER = new ProcessRunner();
+
+    private Fixtures() {
+    }
+
+    /** The repository root: from -Dliveng.repo, $LIVENG_REPO, or found upwards from the working directory. */
+    static Path repo() {
+        String p = System.getProperty("liveng.repo", System.getenv("LIVENG_REPO"));
+        if (p != null && Files.isDirectory(Path.of(p, "tests", "fixtures"))) {
+            return Path.of(p);
+        }
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            if (Files.isDirectory(d.resolve("tests/fixtures"))) {
+                return d;
+            }
+        }
+        throw new IllegalStateException("cannot find the repository root (set -Dliveng.repo)");
+    }
+
+    /** The genuine small Debian live ISO built from Debian packages by tests/fixtures/live-iso/build.sh. */
+    static Path liveIso() throws LivengException {
+        ExecResult r = RUNNER.run(Command.of("bash", repo().resolve("tests/fixtures/live-iso/build.sh").toString(), "--print-path")
+                .timeout(Duration.ofMinutes(30)));
+        List<String> lines = r.stdoutText().strip().lines().toList();
+        Path iso = Path.of(lines.get(lines.size() - 1).strip());
+        if (!Files.isRegularFile(iso)) {
+            throw new IllegalStateException("the live ISO fixture builder printed " + iso + ", which is not a file");
+        }
+        return iso;
+    }
+
+    /** The folder of real initramfs-tools initrds made by tests/fixtures/initrd/make-initrds.sh. */
+    static Path initrds() throws LivengException {
+        Path dir = cache().resolve("initrd-fixture");
+        RUNNER.run(Command.of("bash", repo().resolve("tests/fixtures/initrd/make-initrds.sh").toString(), dir.toString())
+                .timeout(Duration.ofMinutes(20)));
+        return dir;
+    }
+
+    /** Where fixtures are cached: $LIVENG_CACHE, else ~/.cache/liveng (outside the checkout, so fresh clones reuse it). */
+    static Path cache() {
+        String c = System.getenv("LIVENG_CACHE");
+        return c != null && !c.isBlank() ? Path.of(c) : Path.of(System.getProperty("user.home"), ".cache", "liveng");
+    }
+
+    static String run(String... argv) throws LivengException {
+        return RUNNER.run(Command.of(List.of(argv)).timeout(Duration.ofMinutes(10))).stdoutText();
+    }
+}
