@@ -184,6 +184,8 @@ public final class Main {
             config.put("osgi.compatibility.bootdelegation", "false");
             config.put("eclipse.log.level", debug ? "INFO" : "ERROR");
             config.put("ds.loglevel", debug ? "info" : "error");
+            // Felix SCR keeps the parsed component descriptions in the storage area: no XML parsing on later starts
+            config.put("ds.cache.metadata", "true");
             if (debug) {
                 config.put("eclipse.consoleLog", "true");
             }

@@ -69,14 +69,7 @@ public class ProcessRunner {
 
     /** Runs the command and returns whatever it did; only failing to start it is an error. */
     public ExecResult runAllowingFailure(Command command) throws LivengException {
-        Path exe = require(command.program(), command.debianPackage());
-        java.util.List<String> argv = new java.util.ArrayList<>(command.argv());
-        argv.set(0, exe.toString());
-        ProcessBuilder pb = new ProcessBuilder(argv);
-        if (command.directory() != null) {
-            pb.directory(command.directory().toFile());
-        }
-        pb.environment().putAll(command.environment());
+        ProcessBuilder pb = processBuilder(command);
         long start = System.nanoTime();
         Process p;
         try {
@@ -119,6 +112,36 @@ public class ProcessRunner {
         }
         return new ExecResult(command.commandLine(), p.exitValue(), out.toByteArray(),
                 err.toString(StandardCharsets.UTF_8), Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /**
+     * Starts a long-running program and returns at once. Secrets are not
+     * supported here (use {@link #run(Command)}); the caller owns the streams
+     * and must close the returned handle.
+     */
+    public RunningProcess start(Command command) throws LivengException {
+        if (command.secret() != null) {
+            throw new IllegalArgumentException("secrets go through run(), not start()");
+        }
+        ProcessBuilder pb = processBuilder(command);
+        try {
+            return new RunningProcess(pb.start(), command.commandLine());
+        } catch (IOException e) {
+            throw new LivengException(ErrorCodes.ENVIRONMENT, "could not start " + command.commandLine() + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    /** The program resolved on the search path, the argument list as given, directory and environment. */
+    private ProcessBuilder processBuilder(Command command) throws LivengException {
+        Path exe = require(command.program(), command.debianPackage());
+        java.util.List<String> argv = new java.util.ArrayList<>(command.argv());
+        argv.set(0, exe.toString());
+        ProcessBuilder pb = new ProcessBuilder(argv);
+        if (command.directory() != null) {
+            pb.directory(command.directory().toFile());
+        }
+        pb.environment().putAll(command.environment());
+        return pb;
     }
 
     private static Thread pump(InputStream in, ByteArrayOutputStream sink, String name) {

@@ -45,16 +45,12 @@ final class Fixtures {
 
     /** The folder of real initramfs-tools initrds made by tests/fixtures/initrd/make-initrds.sh. */
     static Path initrds() throws LivengException {
-        Path dir = cache().resolve("initrd-fixture");
-        RUNNER.run(Command.of("bash", repo().resolve("tests/fixtures/initrd/make-initrds.sh").toString(), dir.toString())
-                .timeout(Duration.ofMinutes(20)));
-        return dir;
-    }
-
-    /** Where fixtures are cached: $LIVENG_CACHE, else ~/.cache/liveng (outside the checkout, so fresh clones reuse it). */
-    static Path cache() {
-        String c = System.getenv("LIVENG_CACHE");
-        return c != null && !c.isBlank() ? Path.of(c) : Path.of(System.getProperty("user.home"), ".cache", "liveng");
+        String marker = "make-initrds: output ";
+        String out = RUNNER.run(Command.of("bash", repo().resolve("tests/fixtures/initrd/make-initrds.sh").toString())
+                .timeout(Duration.ofMinutes(20))).stdoutText();
+        return out.lines().filter(l -> l.startsWith(marker)).reduce((a, b) -> b)
+                .map(l -> Path.of(l.substring(marker.length()).strip()))
+                .orElseThrow(() -> new IllegalStateException("make-initrds.sh printed no '" + marker + "' line:\n" + out));
     }
 
     static String run(String... argv) throws LivengException {

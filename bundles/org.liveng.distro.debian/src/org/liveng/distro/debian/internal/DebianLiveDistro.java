@@ -110,7 +110,8 @@ public final class DebianLiveDistro implements BaseDistro {
                     siblingIfPresent(medium, "config-" + p.version()), siblingIfPresent(medium, "System.map-" + p.version()), initrd));
             if (!initrd.liveBoot()) {
                 warnings.add("the initrd " + p.initrd().path() + " has no live-boot scripts: it cannot boot the live system");
-            } else if (!initrd.encryptionReady()) {
+            }
+            if (!initrd.encryptionReady()) {
                 warnings.add("the initrd " + p.initrd().path() + " cannot unlock encrypted persistence (missing: "
                         + String.join(", ", InitrdAnalyzer.missingForEncryption(initrd))
                         + "); live-boot would silently boot without persistence");
@@ -197,8 +198,18 @@ public final class DebianLiveDistro implements BaseDistro {
             String version = suffix.isEmpty() ? versionFromImage(medium, k).orElse("unknown") : suffix.substring(1);
             pairs.add(new KernelPair(version, k, initrd.get()));
         }
-        pairs.sort(Comparator.comparing(KernelPair::version, KernelVersions.ORDER).reversed());
-        return pairs;
+        // live-build also writes plain vmlinuz/initrd.img copies of the default kernel: one kernel, two names
+        List<KernelPair> unique = new ArrayList<>();
+        for (KernelPair p : pairs) {
+            boolean alias = pairs.stream().anyMatch(o -> o != p && o.version().equals(p.version())
+                    && o.kernel().name().startsWith("vmlinuz-") && !p.kernel().name().startsWith("vmlinuz-")
+                    && o.kernel().size() == p.kernel().size() && o.initrd().size() == p.initrd().size());
+            if (!alias) {
+                unique.add(p);
+            }
+        }
+        unique.sort(Comparator.comparing(KernelPair::version, KernelVersions.ORDER).reversed());
+        return unique;
     }
 
     private static Optional<String> versionFromImage(Medium medium, MediumEntry kernel) throws LivengException {

@@ -34,6 +34,18 @@ final class Cli {
         return p;
     }
 
+    /** The genuine Debian live ISO built by tests/fixtures/live-iso/build.sh (cached). */
+    static Path fixtureIso() throws IOException, InterruptedException {
+        Path script = Path.of(System.getProperty("liveng.repo", "../.."), "tests/fixtures/live-iso/build.sh");
+        Process p = new ProcessBuilder("bash", script.toString(), "--print-path").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (!p.waitFor(40, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            throw new AssertionError(script + " failed with exit status " + p.exitValue());
+        }
+        List<String> lines = out.lines().toList();
+        return Path.of(lines.get(lines.size() - 1));
+    }
+
     static Result run(String... args) throws IOException, InterruptedException {
         return runWithInput(null, args);
     }

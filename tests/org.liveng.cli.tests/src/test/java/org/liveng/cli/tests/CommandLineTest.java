@@ -85,10 +85,35 @@ class CommandLineTest {
     }
 
     @Test
-    void interactiveShellRunsCommandsAndHelp() throws Exception {
-        Cli.Result r = Cli.runWithInput("liveng:help\nexit\n", "shell");
+    void inspectJsonOfTheGenuineFixtureIso() throws Exception {
+        Path iso = Cli.fixtureIso();
+        Cli.Result r = Cli.run("inspect", "--json", iso.toString());
         assertEquals(0, r.status(), r.all());
-        assertTrue(r.out().contains("Usage: liveng"), r.all());
-        assertTrue(r.out().contains("inspect"), r.all());
+        com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals("debian-live", o.get("provider").getAsString());
+        assertEquals("bookworm", o.get("release").getAsString());
+        assertEquals("amd64", o.get("architecture").getAsString());
+        assertEquals(Files.size(iso), o.get("size").getAsLong());
+        assertTrue(o.getAsJsonArray("kernels").get(0).getAsJsonObject().getAsJsonObject("initrd").get("encryptionReady").getAsBoolean());
+        Cli.Result text = Cli.run("inspect", iso.toString());
+        assertEquals(0, text.status(), text.all());
+        assertTrue(text.out().contains("Release:         bookworm (12)"), text.out());
+    }
+
+    @Test
+    void interactiveShellRunsCommandsAndHelp() throws Exception {
+        Cli.Result r = Cli.runWithInput("help\nhelp inspect\ninspect /nonexistent.iso\nexit\n", "shell");
+        assertEquals(0, r.status(), r.all());
+        assertTrue(r.out().contains("liveng> "), "prompt: " + r.all());
+        assertTrue(r.out().contains("Usage: liveng"), "help lists liveng's commands first: " + r.all());
+        assertTrue(r.out().contains("--json"), "help inspect: " + r.all());
+        assertTrue(r.out().contains("liveng: /nonexistent.iso: no such file [NOT_FOUND]"), "errors are one line: " + r.all());
+        assertFalse(r.all().contains("\tat "), "no stack traces in the shell: " + r.all());
+    }
+
+    @Test
+    void shellEndsAtEndOfInput() throws Exception {
+        Cli.Result r = Cli.runWithInput("help\n", "shell");
+        assertEquals(0, r.status(), r.all());
     }
 }

@@ -1,0 +1,25 @@
+package org.liveng.platform.posix;
+
+import org.liveng.api.LivengException;
+import org.osgi.annotation.versioning.ProviderType;
+
+/** The POSIX calls liveng makes; implemented with jnr-posix in this bundle. */
+@ProviderType
+public interface NativeCalls {
+
+    /** The effective user id of this process. */
+    int geteuid();
+
+    /** Whether the file descriptor (0 stdin, 1 stdout, 2 stderr) is a terminal. */
+    boolean isatty(int fd);
+
+    /**
+     * Whether a block device is in use by the kernel (mounted, swap, a
+     * device-mapper or RAID member, held open exclusively): Linux refuses an
+     * {@code O_EXCL} open of a block device that is in use with {@code EBUSY}.
+     * For a regular file this is always false.
+     *
+     * @throws LivengException when the path cannot be opened at all (the message names the errno)
+     */
+    boolean inUseExclusively(String path) throws LivengException;
+}
