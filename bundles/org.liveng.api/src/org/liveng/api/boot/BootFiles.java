@@ -8,9 +8,9 @@ import org.liveng.api.medium.FileSpec;
 /**
  * What a bootloader needs written.
  *
- * @param espFiles files for the EFI System Partition (configuration, state, modules)
- * @param mbrBootCode the first 440 bytes of the protective MBR for BIOS boot, or {@code null}
- * @param biosBootImage content of the BIOS boot partition (GRUB core image), or {@code null}
+ * @param espFiles files for the EFI System Partition (configuration, boot state, BIOS modules)
+ * @param mbrBootCode the 440 bytes of boot code for the protective MBR (BIOS), or {@code null}
+ * @param biosBootImage content of the BIOS boot partition (the core image), or {@code null}
  */
 public record BootFiles(List<FileSpec> espFiles, byte[] mbrBootCode, Content biosBootImage) {
     public BootFiles {
