@@ -1,0 +1,127 @@
+package org.liveng.testing.boot;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+
+import org.liveng.api.LivengException;
+import org.liveng.platform.exec.Command;
+
+/** Makes and changes raw disk images for boot tests. */
+public final class DiskImages {
+    /** The filesystem label the fixture agent looks for. */
+    public static final String STEPS_LABEL = "LIVENG-STEPS";
+
+    private DiskImages() {
+    }
+
+    /** Copies {@code source} byte for byte to {@code target} (replaced), like {@code dd}; returns {@code target}. */
+    public static Path writeRaw(Path source, Path target) throws IOException {
+        try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
+                FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING)) {
+            long size = in.size();
+            long pos = 0;
+            while (pos < size) {
+                pos += in.transferTo(pos, size - pos, out);
+            }
+            out.force(false);
+        }
+        return target;
+    }
+
+    /**
+     * Makes a 32 MiB ext4 image labelled {@value #STEPS_LABEL} holding {@code steps.sh} with the given
+     * content (run by the fixture agent as root with bash); returns {@code target}.
+     */
+    public static Path stepsDisk(Path target, String stepsScript) throws IOException, LivengException {
+        Path dir = Files.createTempDirectory("liveng-steps-", PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------")));
+        try {
+            Path script = dir.resolve("steps.sh");
+            Files.writeString(script, stepsScript, StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+            return stepsDisk(target, dir);
+        } finally {
+            Machine.deleteTree(dir);
+        }
+    }
+
+    /** Makes a 32 MiB ext4 image labelled {@value #STEPS_LABEL} with the contents of {@code dir} (which must hold steps.sh). */
+    public static Path stepsDisk(Path target, Path dir) throws IOException, LivengException {
+        if (!Files.isRegularFile(dir.resolve("steps.sh"))) {
+            throw new IllegalArgumentException(dir + " holds no steps.sh");
+        }
+        HostTools.requireProgram("mkfs.ext4", "e2fsprogs");
+        Files.deleteIfExists(target);
+        HostTools.RUNNER.run(Command.of("mkfs.ext4", "-q", "-F", "-L", STEPS_LABEL, "-d", dir.toString(),
+                target.toString(), "32M").fromPackage("e2fsprogs").timeout(Duration.ofMinutes(2)));
+        return target;
+    }
+
+    /** Inverts {@code count} bytes at {@code offset} in place (a tampering that changes every bit). */
+    public static void flipBytes(Path image, long offset, int count) throws IOException {
+        try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            if (offset < 0 || offset + count > ch.size()) {
+                throw new IOException("bytes " + offset + "+" + count + " are outside " + image + " (" + ch.size() + " bytes)");
+            }
+            ByteBuffer b = ByteBuffer.allocate(count);
+            readFully(ch, b, offset);
+            for (int i = 0; i < count; i++) {
+                b.put(i, (byte) ~b.get(i));
+            }
+            b.rewind();
+            while (b.hasRemaining()) {
+                ch.write(b, offset + b.position());
+            }
+            ch.force(false);
+        }
+    }
+
+    /** Copies {@code length} bytes at {@code offset} of {@code image} to the new file {@code target}. */
+    public static Path extract(Path image, long offset, long length, Path target) throws IOException {
+        try (FileChannel in = FileChannel.open(image, StandardOpenOption.READ);
+                FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING)) {
+            if (offset < 0 || offset + length > in.size()) {
+                throw new IOException("bytes " + offset + "+" + length + " are outside " + image);
+            }
+            long done = 0;
+            while (done < length) {
+                done += in.transferTo(offset + done, length - done, out);
+            }
+        }
+        return target;
+    }
+
+    /** Writes all of {@code part} into {@code image} at {@code offset} (the image does not grow). */
+    public static void writeAt(Path image, long offset, Path part) throws IOException {
+        try (FileChannel in = FileChannel.open(part, StandardOpenOption.READ);
+                FileChannel out = FileChannel.open(image, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long length = in.size();
+            if (offset < 0 || offset + length > out.size()) {
+                throw new IOException(part + " (" + length + " bytes) does not fit into " + image + " at " + offset);
+            }
+            long done = 0;
+            while (done < length) {
+                done += in.transferTo(done, length - done, out.position(offset + done));
+            }
+            out.force(false);
+        }
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer b, long offset) throws IOException {
+        while (b.hasRemaining()) {
+            if (ch.read(b, offset + b.position()) < 0) {
+                throw new IOException("unexpected end of file");
+            }
+        }
+        b.flip();
+    }
+}

@@ -1,0 +1,134 @@
+package org.liveng.testing.boot;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A read-only view of an OVMF variable store file ({@code OVMF_VARS*.fd}): the firmware volume
+ * header, the authenticated variable store header and its variables (only those in state "added").
+ * Enough to take Microsoft's db out of {@code OVMF_VARS_4M.ms.fd} and to check what
+ * {@link SecureBootKeys} enrolled.
+ */
+public final class OvmfVars {
+    /** EFI_GLOBAL_VARIABLE: PK, KEK, SecureBoot, Boot####. */
+    public static final UUID EFI_GLOBAL_VARIABLE = UUID.fromString("8be4df61-93ca-11d2-aa0d-00e098032b8c");
+    /** EFI_IMAGE_SECURITY_DATABASE_GUID: db, dbx. */
+    public static final UUID IMAGE_SECURITY_DATABASE = UUID.fromString("d719b2cb-3d3a-4596-a3bc-dad00e67656f");
+    /** EFI_CERT_X509_GUID: the signature type of an X.509 certificate list. */
+    public static final UUID CERT_X509 = UUID.fromString("a5c059a1-94e4-4aa7-87b5-ab155c2bf072");
+
+    private static final int VAR_ADDED = 0x3F;
+    private static final int HEADER = 60;
+
+    /** One variable. */
+    public record Variable(String name, UUID vendor, int attributes, byte[] data) {
+    }
+
+    /** One entry of an EFI_SIGNATURE_LIST: its type, owner and data (a DER certificate for X.509). */
+    public record Signature(UUID type, UUID owner, byte[] data) {
+    }
+
+    private final List<Variable> variables;
+
+    private OvmfVars(List<Variable> variables) {
+        this.variables = List.copyOf(variables);
+    }
+
+    public static OvmfVars read(Path file) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+        if (b.capacity() < 0x48 || b.getInt(0x28) != 0x4856465F) { // "_FVH"
+            throw new IOException(file + " is not a firmware volume (no _FVH signature at 0x28)");
+        }
+        int headerLength = Short.toUnsignedInt(b.getShort(0x30));
+        int store = headerLength;
+        int storeSize = b.getInt(store + 16);
+        int end = Math.min(b.capacity(), store + storeSize);
+        List<Variable> vars = new ArrayList<>();
+        int off = store + 28;
+        while (off + HEADER <= end && Short.toUnsignedInt(b.getShort(off)) == 0x55AA) {
+            int state = Byte.toUnsignedInt(b.get(off + 2));
+            int attributes = b.getInt(off + 4);
+            int nameSize = b.getInt(off + 36);
+            int dataSize = b.getInt(off + 40);
+            if (nameSize < 0 || dataSize < 0 || off + HEADER + (long) nameSize + dataSize > end) {
+                throw new IOException("variable header at 0x" + Integer.toHexString(off) + " of " + file + " runs past the store");
+            }
+            UUID vendor = guid(b, off + 44);
+            String name = new String(Arrays.copyOfRange(b.array(), off + HEADER, off + HEADER + nameSize),
+                    StandardCharsets.UTF_16LE).replace("\0", "");
+            byte[] data = Arrays.copyOfRange(b.array(), off + HEADER + nameSize, off + HEADER + nameSize + dataSize);
+            if (state == VAR_ADDED) {
+                vars.add(new Variable(name, vendor, attributes, data));
+            }
+            off = (off + HEADER + nameSize + dataSize + 3) & ~3;
+        }
+        return new OvmfVars(vars);
+    }
+
+    /** The variables in state "added", in store order. */
+    public List<Variable> variables() {
+        return variables;
+    }
+
+    /** The current value of a variable. */
+    public Optional<Variable> variable(String name, UUID vendor) {
+        Variable found = null;
+        for (Variable v : variables) {
+            if (v.name().equals(name) && v.vendor().equals(vendor)) {
+                found = v;
+            }
+        }
+        return Optional.ofNullable(found);
+    }
+
+    /** The db variable (allowed signers), or empty. */
+    public Optional<Variable> db() {
+        return variable("db", IMAGE_SECURITY_DATABASE);
+    }
+
+    /** The entries of a sequence of EFI_SIGNATURE_LISTs (the data of db, KEK, PK). */
+    public static List<Signature> signatures(byte[] lists) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(lists).order(ByteOrder.LITTLE_ENDIAN);
+        List<Signature> out = new ArrayList<>();
+        int off = 0;
+        while (off < lists.length) {
+            if (off + 28 > lists.length) {
+                throw new IOException("truncated EFI_SIGNATURE_LIST at " + off);
+            }
+            UUID type = guid(b, off);
+            int listSize = b.getInt(off + 16);
+            int headerSize = b.getInt(off + 20);
+            int sigSize = b.getInt(off + 24);
+            if (listSize < 28 || off + (long) listSize > lists.length || sigSize < 16 || headerSize < 0
+                    || (listSize - 28 - headerSize) % sigSize != 0) {
+                throw new IOException("malformed EFI_SIGNATURE_LIST at " + off);
+            }
+            for (int s = off + 28 + headerSize; s < off + listSize; s += sigSize) {
+                out.add(new Signature(type, guid(b, s), Arrays.copyOfRange(lists, s + 16, s + sigSize)));
+            }
+            off += listSize;
+        }
+        return out;
+    }
+
+    static UUID guid(ByteBuffer b, int off) {
+        long d1 = Integer.toUnsignedLong(b.getInt(off));
+        long d2 = Short.toUnsignedLong(b.getShort(off + 4));
+        long d3 = Short.toUnsignedLong(b.getShort(off + 6));
+        long msb = (d1 << 32) | (d2 << 16) | d3;
+        long lsb = 0;
+        for (int i = 8; i < 16; i++) {
+            lsb = (lsb << 8) | Byte.toUnsignedLong(b.get(off + i));
+        }
+        return new UUID(msb, lsb);
+    }
+}
