@@ -1,5 +1,7 @@
 package org.liveng.format.gpt;
 
+import org.liveng.testing.MemoryChannel;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -232,7 +234,7 @@ class GptCorruptFailTest {
                 e.getMessage());
         // the channel is shorter than the size the caller claims
         FormatException s = assertThrows(FormatException.class,
-                () -> GptReader.read(new ByteArrayChannel(Arrays.copyOf(full, 3 * SS)), full.length, SS));
+                () -> GptReader.read(new MemoryChannel(Arrays.copyOf(full, 3 * SS)), full.length, SS));
         assertTrue(s.getMessage().contains("short read: the disk ends at byte 1536"), s.getMessage());
         FormatException tiny = refused(Arrays.copyOf(full, 1000));
         assertTrue(tiny.getMessage().contains("too small for a GPT"), tiny.getMessage());

@@ -1,5 +1,7 @@
 package org.liveng.format.gpt;
 
+import org.liveng.testing.MemoryChannel;
+
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
@@ -55,13 +57,13 @@ final class GptFixtures {
 
     /** The disk's table bytes in a zeroed in-memory image of the disk's size. */
     static byte[] image(GptDisk disk) throws Exception {
-        ByteArrayChannel ch = ByteArrayChannel.ofSize(disk.sizeBytes());
+        MemoryChannel ch = MemoryChannel.ofSize(disk.sizeBytes());
         GptWriter.write(ch, disk);
         return ch.toByteArray();
     }
 
     static GptReadResult read(byte[] image, int sectorSize) throws Exception {
-        return GptReader.read(new ByteArrayChannel(image), image.length, sectorSize);
+        return GptReader.read(new MemoryChannel(image), image.length, sectorSize);
     }
 
     /** Creates a sparse image file of {@code size} bytes and writes the disk's GPT into it. */

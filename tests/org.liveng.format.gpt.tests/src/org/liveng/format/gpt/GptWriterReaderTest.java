@@ -1,5 +1,7 @@
 package org.liveng.format.gpt;
 
+import org.liveng.testing.MemoryChannel;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -121,14 +123,14 @@ class GptWriterReaderTest {
     void verifyFindsTheFirstDifferentByte() throws Exception {
         GptDisk disk = GptFixtures.smallDisk(512);
         byte[] image = GptFixtures.image(disk);
-        GptWriter.verify(new ByteArrayChannel(image), disk);
+        GptWriter.verify(new MemoryChannel(image), disk);
         long backupHeader = (disk.totalSectors() - 1) * 512;
         image[(int) backupHeader + 60] ^= 1;
-        FormatException e = assertThrows(FormatException.class, () -> GptWriter.verify(new ByteArrayChannel(image), disk));
+        FormatException e = assertThrows(FormatException.class, () -> GptWriter.verify(new MemoryChannel(image), disk));
         assertEquals(backupHeader + 60, e.offset());
         assertTrue(e.getMessage().startsWith("backup GPT header differs at byte"), e.getMessage());
         FormatException shortImage = assertThrows(FormatException.class, () -> GptWriter.verify(
-                new ByteArrayChannel(Arrays.copyOf(image, image.length - 512)), disk));
+                new MemoryChannel(Arrays.copyOf(image, image.length - 512)), disk));
         assertTrue(shortImage.getMessage().contains("disk ends"), shortImage.getMessage());
     }
 
@@ -144,7 +146,7 @@ class GptWriterReaderTest {
         GptDisk intoTable = new GptDisk(512, good.totalSectors(), good.diskGuid(), 20, good.lastUsableLba(), List.of(), null, 0);
         assertTrue(assertThrows(LivengException.class, () -> GptWriter.bytesFor(intoTable)).getMessage()
                 .contains("FirstUsableLBA 20 is inside the primary GPT"));
-        ByteArrayChannel bigger = ByteArrayChannel.ofSize(good.sizeBytes() + 512);
+        MemoryChannel bigger = MemoryChannel.ofSize(good.sizeBytes() + 512);
         assertTrue(assertThrows(LivengException.class, () -> GptWriter.write(bigger, good)).getMessage()
                 .contains("does not fit"));
         assertEquals(0, bigger.position());
@@ -153,12 +155,12 @@ class GptWriterReaderTest {
     @Test
     void readerDetectsSectorSizeAndHintsAtIt() throws Exception {
         byte[] image = GptFixtures.image(GptFixtures.smallDisk(4096));
-        assertEquals(4096, GptReader.detectSectorSize(new ByteArrayChannel(image), image.length).getAsInt());
-        assertEquals(512, GptReader.detectSectorSize(new ByteArrayChannel(GptFixtures.image(GptFixtures.smallDisk(512))),
+        assertEquals(4096, GptReader.detectSectorSize(new MemoryChannel(image), image.length).getAsInt());
+        assertEquals(512, GptReader.detectSectorSize(new MemoryChannel(GptFixtures.image(GptFixtures.smallDisk(512))),
                 8 * MIB).getAsInt());
         FormatException e = assertThrows(FormatException.class, () -> GptFixtures.read(image, 512));
         assertTrue(e.getMessage().contains("is the sector size 4096?"), e.getMessage());
-        assertTrue(GptReader.detectSectorSize(ByteArrayChannel.ofSize(MIB), MIB).isEmpty());
+        assertTrue(GptReader.detectSectorSize(MemoryChannel.ofSize(MIB), MIB).isEmpty());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package org.liveng.format.initrd;
 
+import org.liveng.testing.MemoryChannel;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -165,7 +167,7 @@ class CorruptInputTest {
         byte[] c = cpio();
         byte[] shortImg = cut(c, 300);
         FormatException e = assertThrows(FormatException.class,
-                () -> Initramfs.read(new TestSupport.ByteArrayChannel(shortImg), c.length, p -> false, 0));
+                () -> Initramfs.read(new MemoryChannel(shortImg), c.length, p -> false, 0));
         assertTrue(e.getMessage().contains("truncated"), e.getMessage());
     }
 

@@ -1,5 +1,7 @@
 package org.liveng.format.initrd;
 
+import org.liveng.testing.MemoryChannel;
+
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.ByteArrayOutputStream;
@@ -96,24 +98,12 @@ final class TestSupport {
     }
 
     static Initramfs read(byte[] image, Predicate<String> capture, long max) throws IOException, FormatException {
-        return Initramfs.read(new ByteArrayChannel(image), image.length, capture, max);
+        return Initramfs.read(new MemoryChannel(image), image.length, capture, max);
     }
 
     /** The repository root: system property liveng.repo, env LIVENG_REPO, or the first parent holding tests/fixtures. */
     static Path repoRoot() {
-        String p = System.getProperty("liveng.repo");
-        if (p == null || p.isBlank()) {
-            p = System.getenv("LIVENG_REPO");
-        }
-        if (p != null && !p.isBlank()) {
-            return Path.of(p).toAbsolutePath();
-        }
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            if (Files.isDirectory(d.resolve("tests/fixtures"))) {
-                return d;
-            }
-        }
-        return fail("cannot find the repository root: set -Dliveng.repo=... or LIVENG_REPO");
+        return org.liveng.testing.TestRepo.root();
     }
 
     /** Writes cpio newc archives, with hooks for producing broken ones. */
@@ -200,64 +190,4 @@ final class TestSupport {
         }
     }
 
-    /** A read-only {@link SeekableByteChannel} over a byte array. */
-    static final class ByteArrayChannel implements SeekableByteChannel {
-        private final byte[] data;
-        private long position;
-        private boolean open = true;
-
-        ByteArrayChannel(byte[] data) {
-            this.data = data;
-        }
-
-        @Override
-        public int read(ByteBuffer dst) throws IOException {
-            if (!open) {
-                throw new ClosedChannelException();
-            }
-            if (position >= data.length) {
-                return -1;
-            }
-            int n = (int) Math.min(dst.remaining(), data.length - position);
-            dst.put(data, (int) position, n);
-            position += n;
-            return n;
-        }
-
-        @Override
-        public int write(ByteBuffer src) {
-            throw new NonWritableChannelException();
-        }
-
-        @Override
-        public long position() {
-            return position;
-        }
-
-        @Override
-        public SeekableByteChannel position(long p) {
-            position = p;
-            return this;
-        }
-
-        @Override
-        public long size() {
-            return data.length;
-        }
-
-        @Override
-        public SeekableByteChannel truncate(long size) {
-            throw new NonWritableChannelException();
-        }
-
-        @Override
-        public boolean isOpen() {
-            return open;
-        }
-
-        @Override
-        public void close() {
-            open = false;
-        }
-    }
 }

@@ -1,5 +1,7 @@
 package org.liveng.format.iso9660;
 
+import org.liveng.testing.MemoryChannel;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -47,11 +49,11 @@ class CorruptImageTest {
     }
 
     static IsoImage open(byte[] image) throws Exception {
-        return IsoImage.open(new ByteArrayChannel(image), "test.iso");
+        return IsoImage.open(new MemoryChannel(image), "test.iso");
     }
 
     static IsoImage open(byte[] image, Namespace ns) throws Exception {
-        return IsoImage.open(new ByteArrayChannel(image), "test.iso", ns);
+        return IsoImage.open(new MemoryChannel(image), "test.iso", ns);
     }
 
     /** Opening must fail quickly with a FormatException; returns it. */

@@ -1,5 +1,7 @@
 package org.liveng.format.iso9660;
 
+import org.liveng.testing.MemoryChannel;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -45,7 +47,7 @@ class IsoWriterTest {
     }
 
     static IsoImage open(byte[] image, Namespace ns) throws Exception {
-        return IsoImage.open(new ByteArrayChannel(image), "test image", ns);
+        return IsoImage.open(new MemoryChannel(image), "test image", ns);
     }
 
     @Test

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.liveng.api.ErrorCodes;
 import org.liveng.api.LivengException;
 import org.liveng.api.recipe.Recipe;
+import org.liveng.api.recipe.RecipeSettings;
 import org.liveng.api.recipe.Setting;
 
 /** The single settings table drives parsing, formatting and the docs; they agree. */
@@ -82,15 +83,6 @@ class RecipeCodecTest {
     }
 
     private static Path repo() {
-        String p = System.getProperty("liveng.repo");
-        if (p != null) {
-            return Path.of(p);
-        }
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            if (Files.isDirectory(d.resolve("docs"))) {
-                return d;
-            }
-        }
-        throw new IllegalStateException("set -Dliveng.repo");
+        return org.liveng.testing.TestRepo.root();
     }
 }

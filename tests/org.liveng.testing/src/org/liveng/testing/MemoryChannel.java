@@ -1,4 +1,4 @@
-package org.liveng.format.gpt;
+package org.liveng.testing;
 
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -6,28 +6,28 @@ import java.nio.channels.SeekableByteChannel;
 import java.util.Arrays;
 
 /** A growable in-memory channel, so unit tests and the fuzzer never touch the disk. */
-final class ByteArrayChannel implements SeekableByteChannel {
+public final class MemoryChannel implements SeekableByteChannel {
     private byte[] data;
     private int size;
     private long position;
     private boolean open = true;
 
-    ByteArrayChannel(byte[] data) {
+    public MemoryChannel(byte[] data) {
         this.data = data;
         this.size = data.length;
     }
 
     /** An empty channel that grows as it is written. */
-    ByteArrayChannel() {
+    public MemoryChannel() {
         this(new byte[0]);
     }
 
     /** A zero-filled channel of {@code size} bytes. */
-    static ByteArrayChannel ofSize(long size) {
-        return new ByteArrayChannel(new byte[Math.toIntExact(size)]);
+    public static MemoryChannel ofSize(long size) {
+        return new MemoryChannel(new byte[Math.toIntExact(size)]);
     }
 
-    byte[] toByteArray() {
+    public byte[] toByteArray() {
         return Arrays.copyOf(data, size);
     }
 
