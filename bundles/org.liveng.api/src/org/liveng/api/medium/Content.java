@@ -41,7 +41,17 @@ public interface Content {
     }
 
     static Content of(Path file) throws IOException {
-        long size = Files.size(file);
+        return of(Files.size(file), () -> Files.newInputStream(file), file.toString());
+    }
+
+    /** Opens a fresh stream over some content. */
+    @FunctionalInterface
+    interface Opener {
+        InputStream open() throws IOException;
+    }
+
+    /** Content of a known size whose bytes come from {@code opener} each time. */
+    static Content of(long size, Opener opener, String description) {
         return new Content() {
             @Override
             public long size() {
@@ -50,12 +60,12 @@ public interface Content {
 
             @Override
             public InputStream open() throws IOException {
-                return Files.newInputStream(file);
+                return opener.open();
             }
 
             @Override
             public String describe() {
-                return file.toString();
+                return description;
             }
         };
     }

@@ -1,13 +1,10 @@
-package org.liveng.core.internal.recipe;
+package org.liveng.api.recipe;
 
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-
-import org.liveng.api.recipe.Setting;
-import org.liveng.api.recipe.SettingType;
 
 /**
  * The one table of recipe settings. It drives the recipe parser, the help of

@@ -34,6 +34,44 @@ public final class JnrNativeCalls implements NativeCalls {
         return posix.libc().isatty(fd) == 1;
     }
 
+    /** Linux's lseek whence values for sparse files. */
+    static final int SEEK_DATA = 3;
+    static final int SEEK_HOLE = 4;
+
+    @Override
+    public java.util.List<long[]> dataRanges(java.nio.file.Path file) throws LivengException {
+        int fd = posix.open(file.toString(), OpenFlags.O_RDONLY.intValue(), 0);
+        if (fd < 0) {
+            Errno e = Errno.valueOf(posix.errno());
+            throw new LivengException(ErrorCodes.IO, file + ": cannot open: " + e.description() + " (" + e.name() + ")", null);
+        }
+        try {
+            long size = java.nio.file.Files.size(file);
+            java.util.List<long[]> ranges = new java.util.ArrayList<>();
+            long pos = 0;
+            while (pos < size) {
+                long data = posix.lseekLong(fd, pos, SEEK_DATA);
+                if (data < 0) {
+                    if (posix.errno() == Errno.ENXIO.intValue()) {
+                        break; // no data after pos
+                    }
+                    return java.util.List.of(new long[] { 0, size });
+                }
+                long hole = posix.lseekLong(fd, data, SEEK_HOLE);
+                if (hole < 0) {
+                    hole = size;
+                }
+                ranges.add(new long[] { data, Math.min(hole, size) });
+                pos = hole;
+            }
+            return ranges;
+        } catch (java.io.IOException e) {
+            throw new LivengException(ErrorCodes.IO, file + ": " + e.getMessage(), null, e);
+        } finally {
+            posix.close(fd);
+        }
+    }
+
     @Override
     public boolean inUseExclusively(String path) throws LivengException {
         int fd = posix.open(path, OpenFlags.O_RDONLY.intValue() | OpenFlags.O_EXCL.intValue(), 0);

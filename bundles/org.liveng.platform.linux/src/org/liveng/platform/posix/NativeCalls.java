@@ -22,4 +22,12 @@ public interface NativeCalls {
      * @throws LivengException when the path cannot be opened at all (the message names the errno)
      */
     boolean inUseExclusively(String path) throws LivengException;
+
+    /**
+     * The byte ranges of a sparse file that hold data ({@code lseek} with
+     * {@code SEEK_DATA}/{@code SEEK_HOLE}), in order, each as {@code [start, end)};
+     * holes read as zeros and need not be copied. A filesystem without hole
+     * reporting gives one range covering the whole file.
+     */
+    java.util.List<long[]> dataRanges(java.nio.file.Path file) throws LivengException;
 }

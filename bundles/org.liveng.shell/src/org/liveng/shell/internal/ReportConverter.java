@@ -21,6 +21,12 @@ public final class ReportConverter implements Converter {
         if (target instanceof DistroInfo d && level == Converter.INSPECT) {
             return render(d);
         }
+        if (target instanceof org.liveng.api.plan.ImagePlan p && level == Converter.INSPECT) {
+            return render(p);
+        }
+        if (target instanceof org.liveng.api.plan.ForgeResult r && level == Converter.INSPECT) {
+            return render(r.plan()) + String.format("%nwritten and verified in %.1f s; manifest: %s", r.seconds(), r.manifest());
+        }
         return null;
     }
 
@@ -56,6 +62,20 @@ public final class ReportConverter implements Converter {
         row(sb, "Checksums", d.checksumFiles().isEmpty() ? "none" : String.join(", ", d.checksumFiles()));
         for (String w : d.warnings()) {
             sb.append("warning: ").append(w).append('\n');
+        }
+        return sb.toString().stripTrailing();
+    }
+
+    static String render(org.liveng.api.plan.ImagePlan p) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Image:  ").append(p.target()).append(" (").append(bytes(p.sizeBytes())).append(", GPT disk GUID ").append(p.diskGuid()).append(")\n");
+        sb.append(String.format("%-17s %12s %12s %10s  %-8s %-24s %s%n", "partition", "first LBA", "last LBA", "size", "fs", "fs UUID", "content"));
+        for (var part : p.partitions()) {
+            sb.append(String.format("%-17s %12d %12d %10s  %-8s %-24s %s%n", part.name(), part.firstLba(), part.lastLba(),
+                    bytes(part.sizeBytes()), part.filesystem(), part.filesystemUuid(), part.content()));
+        }
+        for (String n : p.notes()) {
+            sb.append(n).append('\n');
         }
         return sb.toString().stripTrailing();
     }

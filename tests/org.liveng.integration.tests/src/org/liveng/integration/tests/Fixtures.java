@@ -19,16 +19,7 @@ final class Fixtures {
 
     /** The repository root: from -Dliveng.repo, $LIVENG_REPO, or found upwards from the working directory. */
     static Path repo() {
-        String p = System.getProperty("liveng.repo", System.getenv("LIVENG_REPO"));
-        if (p != null && Files.isDirectory(Path.of(p, "tests", "fixtures"))) {
-            return Path.of(p);
-        }
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            if (Files.isDirectory(d.resolve("tests/fixtures"))) {
-                return d;
-            }
-        }
-        throw new IllegalStateException("cannot find the repository root (set -Dliveng.repo)");
+        return org.liveng.testing.TestRepo.root();
     }
 
     /** The genuine small Debian live ISO built from Debian packages by tests/fixtures/live-iso/build.sh. */

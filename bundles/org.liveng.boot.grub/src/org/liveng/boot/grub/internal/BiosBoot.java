@@ -39,7 +39,7 @@ public final class BiosBoot {
     static final int DRIVE_CHECK = 0x66;
     static final int BLOCKLIST = SECTOR - 12;
     /** Modules in the core image: enough to find the ESP and read its files; the rest load from there. */
-    static final List<String> CORE_MODULES = List.of("biosdisk", "part_gpt", "fat", "search_fs_uuid", "configfile", "normal");
+    static final List<String> CORE_MODULES = List.of("biosdisk", "part_gpt", "fat", "search", "search_fs_uuid", "configfile", "normal");
 
     private final ProcessRunner runner;
 

@@ -13,6 +13,7 @@ import org.liveng.api.ErrorCodes;
 import org.liveng.api.LivengException;
 import org.liveng.api.ProblemReport;
 import org.liveng.api.recipe.Recipe;
+import org.liveng.api.recipe.RecipeSettings;
 import org.liveng.api.recipe.Setting;
 
 /**
@@ -24,7 +25,6 @@ import org.liveng.api.recipe.Setting;
  */
 public final class RecipeCodec {
     private static final Pattern LINE = Pattern.compile("^\\s*([a-z][a-z0-9.-]*)\\s*=\\s*(.*?)\\s*$");
-    private static final Pattern SIZE = Pattern.compile("^(\\d+)([KMGT]i?B?|B)?$", Pattern.CASE_INSENSITIVE);
     private static final Pattern SECRET = Pattern.compile("^(prompt|stdin|file:.+|env:[A-Za-z_][A-Za-z0-9_]*|pkcs11:.+)$");
 
     private RecipeCodec() {
@@ -107,25 +107,7 @@ public final class RecipeCodec {
 
     /** Bytes of a size like {@code 512}, {@code 256M}, {@code 4G} (binary units), or -1. */
     public static long parseSize(String value) {
-        Matcher m = SIZE.matcher(value.strip());
-        if (!m.matches()) {
-            return -1;
-        }
-        long n;
-        try {
-            n = Long.parseLong(m.group(1));
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-        String unit = m.group(2) == null ? "" : m.group(2).toUpperCase(Locale.ROOT).substring(0, 1);
-        int shift = switch (unit) {
-            case "K" -> 10;
-            case "M" -> 20;
-            case "G" -> 30;
-            case "T" -> 40;
-            default -> 0;
-        };
-        return n > (Long.MAX_VALUE >> shift) ? -1 : n << shift;
+        return org.liveng.api.recipe.Sizes.parse(value);
     }
 
     /** The recipe as text; {@link #parse} of it gives the same recipe. */

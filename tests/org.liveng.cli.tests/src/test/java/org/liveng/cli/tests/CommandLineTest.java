@@ -101,6 +101,26 @@ class CommandLineTest {
     }
 
     @Test
+    void forgeDryRunPrintsThePlanAsJsonAndWritesNothing(@TempDir Path dir) throws Exception {
+        Path iso = Cli.fixtureIso();
+        Path out = dir.resolve("stick.img");
+        Cli.Result r = Cli.run("forge", "--dry-run", "--json", iso.toString(), out.toString(), "persistence.size=2G", "boot.serial=true");
+        assertEquals(0, r.status(), r.all());
+        com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals(6, o.getAsJsonArray("partitions").size());
+        assertEquals("persistence", o.getAsJsonArray("partitions").get(5).getAsJsonObject().get("name").getAsString());
+        assertTrue(!Files.exists(out), "a dry run writes nothing");
+    }
+
+    @Test
+    void forgeWithABadSettingFailNamesIt(@TempDir Path dir) throws Exception {
+        Cli.Result r = Cli.run("forge", Cli.fixtureIso().toString(), dir.resolve("x.img").toString(), "persistence.size=lots");
+        assertEquals(2, r.status(), r.all());
+        assertTrue(r.err().contains("persistence.size: 'lots' is not a size"), r.err());
+        assertTrue(!Files.exists(dir.resolve("x.img")));
+    }
+
+    @Test
     void interactiveShellRunsCommandsAndHelp() throws Exception {
         Cli.Result r = Cli.runWithInput("help\nhelp inspect\ninspect /nonexistent.iso\nexit\n", "shell");
         assertEquals(0, r.status(), r.all());

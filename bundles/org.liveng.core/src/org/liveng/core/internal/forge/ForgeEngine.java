@@ -1,0 +1,505 @@
+package org.liveng.core.internal.forge;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import org.liveng.api.ErrorCodes;
+import org.liveng.api.LivengException;
+import org.liveng.api.ProviderRegistry;
+import org.liveng.api.Support;
+import org.liveng.api.boot.BootEntry;
+import org.liveng.api.boot.BootFiles;
+import org.liveng.api.boot.BootMenu;
+import org.liveng.api.boot.BootState;
+import org.liveng.api.boot.BootTarget;
+import org.liveng.api.boot.Bootloader;
+import org.liveng.api.crypt.PersistenceEncryption;
+import org.liveng.api.crypt.PersistenceRequest;
+import org.liveng.api.crypt.PersistenceResult;
+import org.liveng.api.distro.BaseDistro;
+import org.liveng.api.distro.DistroInfo;
+import org.liveng.api.distro.KernelInfo;
+import org.liveng.api.kernel.KernelImage;
+import org.liveng.api.kernel.KernelUpdateStrategy;
+import org.liveng.api.kernel.SlotSpec;
+import org.liveng.api.medium.Content;
+import org.liveng.api.medium.FileSpec;
+import org.liveng.api.medium.Medium;
+import org.liveng.api.plan.ForgeRequest;
+import org.liveng.api.plan.ForgeResult;
+import org.liveng.api.plan.ImageForge;
+import org.liveng.api.plan.ImagePlan;
+import org.liveng.api.plan.PartitionPlan;
+import org.liveng.api.plan.Progress;
+import org.liveng.api.recipe.Recipe;
+import org.liveng.api.recipe.RecipeSettings;
+import org.liveng.api.recipe.Reproducible;
+import org.liveng.api.recipe.Sizes;
+import org.liveng.api.signing.ChainRequest;
+import org.liveng.api.signing.SignedChain;
+import org.liveng.api.signing.SigningService;
+import org.liveng.format.fat.FatOptions;
+import org.liveng.format.fat.FatReader;
+import org.liveng.format.fat.FatWriter;
+import org.liveng.format.gpt.GptAttributes;
+import org.liveng.format.gpt.GptDisk;
+import org.liveng.format.gpt.GptLayoutBuilder;
+import org.liveng.format.gpt.GptPartition;
+import org.liveng.format.gpt.GptWriter;
+import org.liveng.format.gpt.Guid;
+import org.liveng.format.gpt.PartitionTypes;
+import org.liveng.format.iso9660.IsoMedium;
+import org.liveng.platform.exec.Command;
+import org.liveng.platform.exec.ProcessRunner;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * Forge: upstream live ISO to liveng image file. Plan (pure, printable),
+ * preflight (before the first byte), execute, verify by reading back,
+ * manifest. A failure removes the half-written image.
+ */
+@Component(service = ImageForge.class)
+public final class ForgeEngine implements ImageForge {
+    static final String SYSTEM = "LIVENG_SYSTEM";
+    static final String EFI = "LIVENG_EFI";
+    static final String BIOS = "BIOS boot";
+    static final String PERSISTENCE = "persistence";
+    static final long MIB = 1L << 20;
+    static final String STATE_PATH = "/liveng/grubenv";
+
+    private final ProviderRegistry registry;
+    private final ProcessRunner runner;
+
+    @Activate
+    public ForgeEngine(@Reference ProviderRegistry registry, @Reference ProcessRunner runner) {
+        this.registry = registry;
+        this.runner = runner;
+    }
+
+    /** Everything decided before writing. */
+    record Prepared(ImagePlan plan, GptDisk disk, DistroInfo info, Recipe recipe, KernelUpdateStrategy strategy,
+            Bootloader bootloader, SigningService signing, PersistenceEncryption crypt, List<SlotSpec> slots,
+            BootMenu menu, long espSerial) {
+    }
+
+    @Override
+    public ImagePlan plan(ForgeRequest request) throws LivengException {
+        return prepare(request).plan();
+    }
+
+    Prepared prepare(ForgeRequest request) throws LivengException {
+        Recipe recipe = request.recipe();
+        if (recipe.get(RecipeSettings.SEED).isEmpty()) {
+            recipe = recipe.with(RecipeSettings.SEED.name(), HexFormat.of().formatHex(Guid.random().toBytes()));
+        }
+        checkTarget(request.target());
+        if (!recipe.get(RecipeSettings.SYSTEM_MODE).equals("copy")) {
+            throw new LivengException(ErrorCodes.UNSUPPORTED, "system.mode=" + recipe.get(RecipeSettings.SYSTEM_MODE)
+                    + " is not available yet", "use system.mode=copy (the upstream ISO byte for byte)");
+        }
+        DistroInfo info;
+        try (Medium medium = openIso(request.iso())) {
+            info = distro(recipe).inspect(medium);
+        } catch (IOException e) {
+            throw new LivengException(ErrorCodes.IO, request.iso() + ": " + e.getMessage(), null, e);
+        }
+        KernelUpdateStrategy strategy = registry.select(KernelUpdateStrategy.class, recipe.get(RecipeSettings.KERNEL_STRATEGY));
+        Bootloader bootloader = registry.select(Bootloader.class, recipe.get(RecipeSettings.BOOTLOADER));
+        SigningService signing = registry.select(SigningService.class, recipe.get(RecipeSettings.SIGNING));
+        PersistenceEncryption crypt = registry.select(PersistenceEncryption.class, recipe.get(RecipeSettings.PERSISTENCE_ENCRYPTION));
+        KernelInfo kernel = info.defaultKernel();
+        List<String> refusals = new ArrayList<>();
+        for (Support s : List.of(strategy.supports(recipe), bootloader.supports(recipe), signing.supports(recipe),
+                crypt.supports(recipe, kernel.initrd()))) {
+            refusals.addAll(s.reasons());
+        }
+        if (!refusals.isEmpty()) {
+            throw new LivengException(ErrorCodes.PREFLIGHT, "cannot forge " + request.iso() + ":\n  - " + String.join("\n  - ", refusals),
+                    "change the recipe, or use an ISO whose initrd has what is missing");
+        }
+        List<SlotSpec> slots = strategy.slots(recipe);
+        for (SlotSpec s : slots) {
+            if (s.uuid().equals(info.volumeUuid())) {
+                throw new LivengException(ErrorCodes.PREFLIGHT, "the UUID of " + s.name() + " (" + s.uuid() + ") equals the ISO's",
+                        "set another reproducible.seed");
+            }
+        }
+        boolean bios = Boolean.parseBoolean(recipe.get(RecipeSettings.BIOS));
+        long espSize = size(recipe, RecipeSettings.ESP_SIZE);
+        long systemSize = roundUp(info.size(), MIB);
+        String persistenceSetting = recipe.get(RecipeSettings.PERSISTENCE_SIZE);
+        long fixed = systemSize + slots.stream().mapToLong(SlotSpec::sizeBytes).sum() + espSize + (bios ? MIB : 0);
+        long imageSize;
+        String imageSetting = recipe.get(RecipeSettings.IMAGE_SIZE);
+        if (imageSetting.equals("auto")) {
+            if (persistenceSetting.equals("rest")) {
+                throw new LivengException(ErrorCodes.USAGE, "persistence.size=rest needs a fixed image.size for an image file",
+                        "set image.size (e.g. 8G) or a persistence.size (e.g. 4G)");
+            }
+            imageSize = fixed + size(recipe, RecipeSettings.PERSISTENCE_SIZE) + 3 * MIB;
+        } else {
+            imageSize = size(recipe, RecipeSettings.IMAGE_SIZE);
+        }
+        GptLayoutBuilder b = new GptLayoutBuilder(imageSize, 512).seed(Reproducible.bytes(recipe, "gpt", 32));
+        // No Block IO Protocol (UEFI 2.10 §5.3.3): firmware must not look inside the system partition, or it finds the
+        // ISO's El Torito EFI image there and boots the ISO's own shim and CD GRUB instead of the stick's ESP.
+        b.add(SYSTEM, PartitionTypes.LINUX_FILESYSTEM, systemSize, GptAttributes.REQUIRED | GptAttributes.NO_BLOCK_IO_PROTOCOL, null);
+        for (SlotSpec s : slots) {
+            b.add(s.name(), PartitionTypes.LINUX_FILESYSTEM, s.sizeBytes(), GptAttributes.REQUIRED, null);
+        }
+        b.add(EFI, PartitionTypes.EFI_SYSTEM, espSize, 0, null);
+        if (bios) {
+            b.add(BIOS, PartitionTypes.BIOS_BOOT, MIB, GptAttributes.REQUIRED, null);
+        }
+        if (persistenceSetting.equals("rest")) {
+            b.addRest(PERSISTENCE, PartitionTypes.LINUX_FILESYSTEM, 0, null);
+        } else {
+            b.add(PERSISTENCE, PartitionTypes.LINUX_FILESYSTEM, size(recipe, RecipeSettings.PERSISTENCE_SIZE), 0, null);
+        }
+        GptDisk disk = b.build();
+        long espSerial = Reproducible.u32(recipe, "esp-serial");
+        String espUuid = String.format("%04X-%04X", espSerial >>> 16, espSerial & 0xFFFF);
+        GptPartition system = disk.findByName(SYSTEM).orElseThrow();
+        List<String> baseArgs = kernelArgs(request.iso(), recipe, system, crypt);
+        List<BootEntry> entries = new ArrayList<>(strategy.bootEntries(recipe, baseArgs));
+        List<String> fallbackArgs = new ArrayList<>(baseArgs);
+        fallbackArgs.add("liveng-fallback");
+        entries.add(new BootEntry("fallback", "liveng: original kernel " + kernel.version() + " (fallback)", info.volumeUuid(),
+                kernel.kernelPath(), kernel.initrdPath(), fallbackArgs, false));
+        BootMenu menu = new BootMenu(entries, Integer.parseInt(recipe.get(RecipeSettings.BOOT_TIMEOUT)),
+                Boolean.parseBoolean(recipe.get(RecipeSettings.SERIAL)), espUuid, STATE_PATH);
+        List<PartitionPlan> parts = new ArrayList<>();
+        for (GptPartition p : disk.partitions()) {
+            String fs;
+            String fsUuid = "";
+            String content;
+            if (p.name().equals(SYSTEM)) {
+                fs = "iso9660";
+                fsUuid = info.volumeUuid();
+                content = "the upstream ISO " + request.iso().getFileName() + " byte for byte (" + info.size() + " bytes)";
+            } else if (p.name().equals(EFI)) {
+                fs = "vfat";
+                fsUuid = espUuid;
+                content = signing.id() + " chain, " + bootloader.id() + " menu and boot state";
+            } else if (p.name().equals(BIOS)) {
+                fs = "raw";
+                content = bootloader.id() + " core image for BIOS";
+            } else if (p.name().equals(PERSISTENCE)) {
+                fs = crypt.id().equals("none") ? "ext4" : crypt.id();
+                content = "persistence.conf '/ union' (" + crypt.id() + ")";
+            } else {
+                SlotSpec s = slots.stream().filter(x -> x.name().equals(p.name())).findFirst().orElseThrow();
+                fs = "iso9660";
+                fsUuid = s.uuid();
+                content = s == slots.get(0) ? "kernel " + kernel.version() + " + initrd (from " + kernel.kernelPath() + ")" : "empty slot";
+            }
+            parts.add(new PartitionPlan(p.name(), p.typeGuid().toString(), p.uniqueGuid().toString(), p.firstLba(), p.lastLba(), fs,
+                    fsUuid, content));
+        }
+        List<String> notes = new ArrayList<>();
+        notes.add("distro: " + info.name() + " (" + info.provider() + "), kernel " + kernel.version());
+        notes.add("providers: distro=" + info.provider() + " kernel.strategy=" + strategy.id() + " bootloader=" + bootloader.id()
+                + " signing=" + signing.id() + " persistence.encryption=" + crypt.id());
+        notes.add("kernel arguments: " + String.join(" ", baseArgs));
+        ImagePlan plan = new ImagePlan(request.target().toString(), disk.sizeBytes(), disk.diskGuid().toString(), parts, notes);
+        return new Prepared(plan, disk, info, recipe, strategy, bootloader, signing, crypt, slots, menu, espSerial);
+    }
+
+    @Override
+    public ForgeResult forge(ForgeRequest request, Progress progress) throws LivengException {
+        long t0 = System.nanoTime();
+        Prepared p = prepare(request);
+        Path target = request.target();
+        boolean done = false;
+        try (FileChannel ch = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                StandardOpenOption.SPARSE); Medium iso = openIso(request.iso())) {
+            ch.write(ByteBuffer.allocate(1), p.disk().sizeBytes() - 1);
+            Map<String, String> inputs = new LinkedHashMap<>();
+            ImageStick stick = new ImageStick(ch, p.disk());
+
+            progress.step("copy the ISO into " + SYSTEM);
+            GptPartition system = part(p, SYSTEM);
+            inputs.put("iso.sha256", copy(request.iso(), ch, system.offsetBytes(512), progress));
+
+            KernelInfo k = p.info().defaultKernel();
+            progress.step("write kernel " + k.version() + " into " + p.slots().get(0).name());
+            SignedChain chain = p.signing().assemble(new ChainRequest(p.recipe(), efiBinaries(iso),
+                    Map.of(k.version(), mediumContent(iso, k.kernelPath()))));
+            Content kernel = chain.kernels().get(k.version());
+            p.strategy().install(stick, new KernelImage(k.version(), kernel, mediumContent(iso, k.initrdPath())), p.recipe());
+
+            progress.step("write the boot loader");
+            Optional<GptPartition> bios = p.disk().findByName(BIOS);
+            BootState state = initialState(p.slots());
+            BootFiles boot = p.bootloader().render(p.menu(), state, new BootTarget(bios.map(GptPartition::firstLba).orElse(-1L),
+                    bios.map(GptPartition::sizeSectors).orElse(0L), chain.grubConfigDirectory()), p.recipe());
+            GptDisk disk = p.disk();
+            if (boot.mbrBootCode() != null) {
+                disk = new GptDisk(disk.sectorSize(), disk.totalSectors(), disk.diskGuid(), disk.firstUsableLba(), disk.lastUsableLba(),
+                        disk.partitions(), boot.mbrBootCode(), disk.mbrDiskSignature());
+            }
+            GptWriter.write(ch, disk);
+            if (boot.biosBootImage() != null) {
+                writeContent(boot.biosBootImage(), ch, bios.orElseThrow().offsetBytes(512));
+            }
+
+            progress.step("write the EFI System Partition");
+            GptPartition esp = part(p, EFI);
+            List<FileSpec> espFiles = new ArrayList<>(chain.espFiles());
+            espFiles.addAll(boot.espFiles());
+            // the stick's own copy of the plan: without the target path, which depends only on where it was written
+            ImagePlan own = new ImagePlan("", p.plan().sizeBytes(), p.plan().diskGuid(), p.plan().partitions(), p.plan().notes());
+            espFiles.add(new FileSpec("/liveng/plan.json", Content.of(Json.plan(own, inputs).getBytes(StandardCharsets.UTF_8), "plan")));
+            FatWriter.write(ch, esp.offsetBytes(512), esp.sizeBytes(512), espFiles,
+                    FatOptions.of("LIVENG_EFI", p.espSerial(), Reproducible.time(p.recipe()).getEpochSecond()).withHiddenSectors(esp.firstLba()));
+
+            progress.step("write the persistence partition");
+            PersistenceResult persistence = writePersistence(p, ch, request);
+
+            ch.force(true);
+            progress.step("verify");
+            GptWriter.verify(ch, disk);
+            try (FatReader fat = FatReader.open(new RegionChannel(ch, esp.offsetBytes(512), esp.sizeBytes(512)), 0, EFI)) {
+                for (FileSpec f : espFiles) {
+                    long size = fat.stat(f.path()).orElseThrow(() -> new LivengException(ErrorCodes.IO, EFI + " reads back without " + f.path()))
+                            .size();
+                    if (size != f.content().size()) {
+                        throw new LivengException(ErrorCodes.IO, EFI + f.path() + " reads back with " + size + " bytes, expected " + f.content().size());
+                    }
+                }
+            }
+            String systemBack = sha256(new RegionChannel(ch, system.offsetBytes(512), p.info().size()));
+            if (!systemBack.equals(inputs.get("iso.sha256"))) {
+                throw new LivengException(ErrorCodes.IO, SYSTEM + " reads back with SHA-256 " + systemBack + ", the ISO has " + inputs.get("iso.sha256"));
+            }
+            Map<String, String> sums = new LinkedHashMap<>();
+            for (GptPartition part : disk.partitions()) {
+                sums.put(part.name(), sha256(new RegionChannel(ch, part.offsetBytes(512), part.sizeBytes(512))));
+            }
+            Path manifest = target.resolveSibling(target.getFileName() + ".manifest.json");
+            Files.writeString(manifest, Json.manifest(p.plan(), inputs, sums, persistence.parameters(), p.info()), StandardCharsets.UTF_8);
+            done = true;
+            return new ForgeResult(p.plan(), manifest, sums, (System.nanoTime() - t0) / 1e9);
+        } catch (IOException e) {
+            throw new LivengException(ErrorCodes.IO, "writing " + target + " failed: " + e.getMessage(), null, e);
+        } finally {
+            if (!done) {
+                try {
+                    Files.deleteIfExists(target);
+                } catch (IOException e) {
+                    // reported by the original failure
+                }
+            }
+        }
+    }
+
+    static BootState initialState(List<SlotSpec> slots) {
+        Map<String, BootState.Slot> m = new LinkedHashMap<>();
+        List<String> order = new ArrayList<>();
+        for (int i = 0; i < slots.size(); i++) {
+            String id = slots.get(i).name().substring(slots.get(i).name().length() - 1).toLowerCase(Locale.ROOT);
+            order.add(id);
+            m.put(id, new BootState.Slot(i == 0 ? BootState.Status.GOOD : BootState.Status.EMPTY, 0));
+        }
+        return new BootState(order, m);
+    }
+
+    private PersistenceResult writePersistence(Prepared p, FileChannel ch, ForgeRequest request) throws LivengException, IOException {
+        GptPartition part = part(p, PERSISTENCE);
+        Path work = Files.createTempDirectory("liveng-persistence");
+        try {
+            Path tree = Files.createDirectories(work.resolve("tree"));
+            Files.writeString(tree.resolve("persistence.conf"), "/ union\n", StandardCharsets.US_ASCII);
+            Path img = work.resolve("persistence.ext4");
+            String uuid = Guid.derive(Reproducible.bytes(p.recipe(), "persistence", 32), "ext4").toLowerCaseString();
+            long epoch = Reproducible.time(p.recipe()).getEpochSecond();
+            runner.run(Command.of("mkfs.ext4", "-q", "-F", "-L", "persistence", "-U", uuid, "-E", "hash_seed=" + uuid + ",root_owner=0:0",
+                    "-d", tree.toString(), img.toString(), (part.sizeBytes(512) / 1024) + "k")
+                    .env("E2FSPROGS_FAKE_TIME", Long.toString(epoch)).fromPackage("e2fsprogs"));
+            // mke2fs -d stamps the copied inodes with the real time; pin root, lost+found and persistence.conf
+            StringBuilder pin = new StringBuilder();
+            for (int inode : new int[] { 2, 11, 12 }) {
+                for (String field : List.of("atime", "ctime", "mtime", "crtime")) {
+                    pin.append("sif <").append(inode).append("> ").append(field).append(' ').append(epoch).append('\n');
+                    pin.append("sif <").append(inode).append("> ").append(field).append("_extra 0\n");
+                }
+            }
+            Path cmds = Files.writeString(work.resolve("pin-times.debugfs"), pin.toString(), StandardCharsets.US_ASCII);
+            runner.run(Command.of("debugfs", "-w", "-f", cmds.toString(), img.toString())
+                    .env("E2FSPROGS_FAKE_TIME", Long.toString(epoch)).fromPackage("e2fsprogs"));
+            return p.crypt().write(new PersistenceRequest(img, new RegionChannel(ch, 0, ch.size()), part.offsetBytes(512),
+                    part.sizeBytes(512), request.passphrase(), p.recipe()));
+        } finally {
+            try (var s = Files.walk(work)) {
+                for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(x);
+                }
+            }
+        }
+    }
+
+    private List<String> kernelArgs(Path iso, Recipe recipe, GptPartition system, PersistenceEncryption crypt) throws LivengException {
+        List<String> args = new ArrayList<>(IsoBootArgs.read(iso));
+        if (args.isEmpty()) {
+            args.addAll(List.of("boot=live", "components"));
+        }
+        args.removeIf(a -> a.startsWith("live-media=") || a.equals("persistence") || a.startsWith("persistence-encryption="));
+        args.add("live-media=/dev/disk/by-partuuid/" + system.uniqueGuid().toLowerCaseString());
+        args.add("persistence");
+        if (!crypt.id().equals("none")) {
+            args.add("persistence-encryption=luks");
+        }
+        if (Boolean.parseBoolean(recipe.get(RecipeSettings.SERIAL)) && args.stream().noneMatch(a -> a.startsWith("console=ttyS0"))) {
+            args.add("console=ttyS0,115200n8");
+        }
+        for (String a : recipe.get(RecipeSettings.KERNEL_ARGS).split("\\s+")) {
+            if (!a.isBlank()) {
+                args.add(a);
+            }
+        }
+        return args;
+    }
+
+    private BaseDistro distro(Recipe recipe) throws LivengException {
+        String id = recipe.get(RecipeSettings.DISTRO);
+        return registry.select(BaseDistro.class, id.equals("auto") ? "debian-live" : id);
+    }
+
+    static Medium openIso(Path iso) throws LivengException {
+        if (!Files.isRegularFile(iso)) {
+            throw new LivengException(ErrorCodes.NOT_FOUND, iso + ": no such file", "give the path of a live ISO image");
+        }
+        try {
+            return IsoMedium.open(iso);
+        } catch (IOException e) {
+            throw new LivengException(ErrorCodes.IO, iso + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    /** The distro's signed EFI binaries, from the ISO's own EFI tree. */
+    static Map<String, Content> efiBinaries(Medium iso) throws LivengException {
+        Map<String, Content> m = new LinkedHashMap<>();
+        for (var e : List.of(Map.entry("shim", "bootx64.efi"), Map.entry("grub", "grubx64.efi"), Map.entry("mokmanager", "mmx64.efi"))) {
+            for (String dir : List.of("/EFI/boot", "/EFI/BOOT", "/efi/boot")) {
+                String path = dir + "/" + e.getValue();
+                if (iso.stat(path).isPresent()) {
+                    m.put(e.getKey(), mediumContent(iso, path));
+                    break;
+                }
+            }
+        }
+        return m;
+    }
+
+    static Content mediumContent(Medium medium, String path) throws LivengException {
+        long size = medium.stat(path).orElseThrow(() -> new LivengException(ErrorCodes.NOT_FOUND, medium.source() + ": no " + path)).size();
+        return Content.of(size, () -> {
+            try {
+                return medium.open(path);
+            } catch (LivengException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        }, medium.source() + ":" + path);
+    }
+
+    private static String copy(Path iso, FileChannel ch, long offset, Progress progress) throws IOException {
+        MessageDigest md = sha();
+        try (FileChannel in = FileChannel.open(iso, StandardOpenOption.READ)) {
+            long size = in.size();
+            ByteBuffer buf = ByteBuffer.allocateDirect(4 << 20);
+            long pos = 0;
+            while (pos < size) {
+                buf.clear();
+                int n = in.read(buf, pos);
+                if (n < 0) {
+                    throw new IOException(iso + " ended at " + pos + " of " + size + " bytes");
+                }
+                buf.flip();
+                md.update(buf.duplicate());
+                while (buf.hasRemaining()) {
+                    ch.write(buf, offset + pos + (n - buf.remaining()));
+                }
+                pos += n;
+                progress.bytes(pos, size);
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static void writeContent(Content c, FileChannel ch, long offset) throws IOException {
+        try (InputStream in = c.open()) {
+            byte[] all = in.readAllBytes();
+            ByteBuffer b = ByteBuffer.wrap(all);
+            while (b.hasRemaining()) {
+                ch.write(b, offset + b.position());
+            }
+        }
+    }
+
+    static String sha256(RegionChannel region) throws IOException {
+        MessageDigest md = sha();
+        ByteBuffer buf = ByteBuffer.allocateDirect(4 << 20);
+        while (region.read(buf.clear()) > 0) {
+            buf.flip();
+            md.update(buf);
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static MessageDigest sha() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static GptPartition part(Prepared p, String name) {
+        return p.disk().findByName(name).orElseThrow();
+    }
+
+    private static long size(Recipe r, org.liveng.api.recipe.Setting s) throws LivengException {
+        long n = Sizes.parse(r.get(s));
+        if (n <= 0) {
+            throw new LivengException(ErrorCodes.USAGE, s.name() + "=" + r.get(s) + " is not a size", s.help());
+        }
+        return n;
+    }
+
+    static long roundUp(long n, long unit) {
+        return (n + unit - 1) / unit * unit;
+    }
+
+    private static void checkTarget(Path target) throws LivengException {
+        if (Files.exists(target)) {
+            if (!Files.isRegularFile(target)) {
+                throw new LivengException(ErrorCodes.UNSUPPORTED, target + " is not a regular file: writing block devices is not available yet",
+                        "forge into an image file and copy it to the device");
+            }
+            throw new LivengException(ErrorCodes.PREFLIGHT, target + " already exists; forge never overwrites a file",
+                    "remove it or choose another name");
+        }
+        Path dir = target.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir)) {
+            throw new LivengException(ErrorCodes.ENVIRONMENT, "cannot create " + target + ": its folder does not exist or is not writable",
+                    "choose a writable folder");
+        }
+    }
+}

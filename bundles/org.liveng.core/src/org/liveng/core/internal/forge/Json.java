@@ -1,0 +1,35 @@
+package org.liveng.core.internal.forge;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.liveng.api.distro.DistroInfo;
+import org.liveng.api.plan.ImagePlan;
+
+import com.google.gson.GsonBuilder;
+
+/** The plan and manifest documents (stable field order, pretty). */
+final class Json {
+    private Json() {
+    }
+
+    static String plan(ImagePlan plan, Map<String, String> inputs) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("liveng", "forge plan");
+        m.put("plan", plan);
+        m.put("inputs", inputs);
+        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(m);
+    }
+
+    static String manifest(ImagePlan plan, Map<String, String> inputs, Map<String, String> sums, Map<String, String> persistence,
+            DistroInfo info) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("liveng", "forge manifest");
+        m.put("plan", plan);
+        m.put("inputs", inputs);
+        m.put("distro", Map.of("name", info.name(), "release", info.release(), "kernel", info.defaultKernel().version()));
+        m.put("persistence", persistence);
+        m.put("partitionSha256", sums);
+        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(m) + "\n";
+    }
+}
