@@ -1,24 +1,18 @@
 package org.liveng.e2e.tests;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 
 import org.junit.jupiter.api.TestInfo;
 import org.liveng.api.LivengException;
 import org.liveng.format.iso9660.IsoEntry;
 import org.liveng.format.iso9660.IsoImage;
-import org.liveng.platform.exec.Command;
-import org.liveng.platform.exec.ExecResult;
 import org.liveng.platform.exec.ProcessRunner;
 
 /** The live ISO fixture and helpers shared by the boot tests. */
 final class E2eFixtures {
     static final ProcessRunner RUNNER = new ProcessRunner();
 
-    private static Path liveIso;
 
     private E2eFixtures() {
     }
@@ -30,17 +24,7 @@ final class E2eFixtures {
 
     /** The genuine Debian live ISO of tests/fixtures/live-iso (built on first use, then cached). */
     static synchronized Path liveIso() throws LivengException {
-        if (liveIso == null) {
-            ExecResult r = RUNNER.run(Command.of("bash", repo().resolve("tests/fixtures/live-iso/build.sh").toString(),
-                    "--print-path").timeout(Duration.ofMinutes(30)));
-            List<String> lines = r.stdoutText().strip().lines().toList();
-            Path iso = Path.of(lines.get(lines.size() - 1).strip());
-            if (!Files.isRegularFile(iso)) {
-                throw new IllegalStateException("the live ISO fixture builder printed " + iso + ", which is not a file");
-            }
-            liveIso = iso;
-        }
-        return liveIso;
+        return org.liveng.testing.Oracles.liveIso();
     }
 
     /** Byte offset and length of a file's data in an ISO 9660 (hybrid) image, following symbolic links. */

@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
-import org.liveng.api.ErrorCodes;
 import org.liveng.api.LivengException;
 import org.liveng.platform.exec.Command;
 import org.liveng.platform.exec.ExecResult;
@@ -135,15 +134,7 @@ final class GptFixtures {
 
     /** Runs a tool; a missing tool fails the test with what to install. */
     static ExecResult run(Command c) {
-        try {
-            return RUNNER.run(c);
-        } catch (LivengException e) {
-            if (ErrorCodes.ENVIRONMENT.equals(e.code())) {
-                fail(e.getMessage() + " (" + e.hint() + "); this test needs it as an oracle");
-            }
-            fail(e.getMessage());
-            return null;
-        }
+        return org.liveng.testing.Oracles.run(c);
     }
 
     static String sgdisk(String... args) {

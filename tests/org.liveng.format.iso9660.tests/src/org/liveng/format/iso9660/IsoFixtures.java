@@ -20,8 +20,6 @@ import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.liveng.api.ErrorCodes;
-import org.liveng.api.LivengException;
 import org.liveng.platform.exec.Command;
 import org.liveng.platform.exec.ExecResult;
 import org.liveng.platform.exec.ProcessRunner;
@@ -38,15 +36,7 @@ final class IsoFixtures {
 
     /** Runs a tool; a missing tool fails the test with what to install. */
     static ExecResult run(Command c) {
-        try {
-            return RUNNER.run(c);
-        } catch (LivengException e) {
-            if (ErrorCodes.ENVIRONMENT.equals(e.code())) {
-                fail(e.getMessage() + " (" + e.hint() + "); this test needs it as an oracle");
-            }
-            fail(e.getMessage());
-            return null;
-        }
+        return org.liveng.testing.Oracles.run(c);
     }
 
     static ExecResult xorriso(String... args) {

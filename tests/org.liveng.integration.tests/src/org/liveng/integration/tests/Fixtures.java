@@ -1,13 +1,11 @@
 package org.liveng.integration.tests;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 import org.liveng.api.LivengException;
 import org.liveng.platform.exec.Command;
-import org.liveng.platform.exec.ExecResult;
 import org.liveng.platform.exec.ProcessRunner;
 
 /** The project's test fixtures, built on demand by the scripts in tests/fixtures (cached). */
@@ -24,14 +22,7 @@ final class Fixtures {
 
     /** The genuine small Debian live ISO built from Debian packages by tests/fixtures/live-iso/build.sh. */
     static Path liveIso() throws LivengException {
-        ExecResult r = RUNNER.run(Command.of("bash", repo().resolve("tests/fixtures/live-iso/build.sh").toString(), "--print-path")
-                .timeout(Duration.ofMinutes(30)));
-        List<String> lines = r.stdoutText().strip().lines().toList();
-        Path iso = Path.of(lines.get(lines.size() - 1).strip());
-        if (!Files.isRegularFile(iso)) {
-            throw new IllegalStateException("the live ISO fixture builder printed " + iso + ", which is not a file");
-        }
-        return iso;
+        return org.liveng.testing.Oracles.liveIso();
     }
 
     /** The folder of real initramfs-tools initrds made by tests/fixtures/initrd/make-initrds.sh. */

@@ -1,0 +1,54 @@
+package org.liveng.testing;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.liveng.api.ErrorCodes;
+import org.liveng.api.LivengException;
+import org.liveng.platform.exec.Command;
+import org.liveng.platform.exec.ExecResult;
+import org.liveng.platform.exec.ProcessRunner;
+
+/** Real tools as judges, and the fixtures they judge, for every test project. */
+public final class Oracles {
+    public static final ProcessRunner RUNNER = new ProcessRunner();
+    private static Path liveIso;
+
+    private Oracles() {
+    }
+
+    /** Runs a tool that must succeed; a missing tool fails the test with what to install. */
+    public static ExecResult run(Command c) {
+        try {
+            return RUNNER.run(c);
+        } catch (LivengException e) {
+            if (ErrorCodes.ENVIRONMENT.equals(e.code())) {
+                fail(e.getMessage() + " (" + e.hint() + "); this test needs it as an oracle");
+            }
+            fail(e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * The genuine Debian live ISO built from Debian packages by
+     * tests/fixtures/live-iso/build.sh (built on first use, then cached).
+     */
+    public static synchronized Path liveIso() throws LivengException {
+        if (liveIso == null) {
+            ExecResult r = RUNNER.run(Command.of("bash", TestRepo.root().resolve("tests/fixtures/live-iso/build.sh").toString(),
+                    "--print-path").timeout(Duration.ofMinutes(30)));
+            List<String> lines = r.stdoutText().strip().lines().toList();
+            Path iso = Path.of(lines.get(lines.size() - 1).strip());
+            if (!Files.isRegularFile(iso)) {
+                throw new IllegalStateException("the live ISO fixture builder printed " + iso + ", which is not a file");
+            }
+            liveIso = iso;
+        }
+        return liveIso;
+    }
+}
