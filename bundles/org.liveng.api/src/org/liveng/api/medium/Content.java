@@ -22,22 +22,7 @@ public interface Content {
 
     static Content of(byte[] bytes, String description) {
         byte[] copy = bytes.clone();
-        return new Content() {
-            @Override
-            public long size() {
-                return copy.length;
-            }
-
-            @Override
-            public InputStream open() {
-                return new ByteArrayInputStream(copy);
-            }
-
-            @Override
-            public String describe() {
-                return description;
-            }
-        };
+        return of(copy.length, () -> new ByteArrayInputStream(copy), description);
     }
 
     static Content of(Path file) throws IOException {

@@ -1,10 +1,7 @@
 package org.liveng.core.internal;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,8 +13,6 @@ import org.liveng.api.distro.BaseDistro;
 import org.liveng.api.distro.DistroInfo;
 import org.liveng.api.distro.DistroInspector;
 import org.liveng.api.medium.Medium;
-import org.liveng.format.iso9660.IsoImage;
-import org.liveng.format.iso9660.IsoMedium;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -34,22 +29,7 @@ public final class IsoDistroInspector implements DistroInspector {
 
     @Override
     public DistroInfo inspect(Path iso, String distroId) throws LivengException {
-        if (!Files.exists(iso)) {
-            throw new LivengException(ErrorCodes.NOT_FOUND, iso + ": no such file", "give the path of a live ISO image");
-        }
-        if (Files.isDirectory(iso)) {
-            throw new LivengException(ErrorCodes.USAGE, iso + " is a directory, not an ISO image", "give the path of a live ISO image");
-        }
-        if (!Files.isReadable(iso)) {
-            throw new LivengException(ErrorCodes.ENVIRONMENT, iso + ": permission denied", "check the file's permissions");
-        }
-        FileChannel ch;
-        try {
-            ch = FileChannel.open(iso, StandardOpenOption.READ);
-        } catch (IOException e) {
-            throw new LivengException(ErrorCodes.IO, iso + ": cannot open: " + e.getMessage(), null, e);
-        }
-        try (Medium medium = new IsoMedium(IsoImage.open(ch, iso.toString()))) {
+        try (Medium medium = IsoFiles.open(iso)) {
             List<BaseDistro> candidates = distroId == null ? registry.all(BaseDistro.class)
                     : List.of(registry.select(BaseDistro.class, distroId));
             if (candidates.isEmpty()) {
@@ -69,12 +49,6 @@ public final class IsoDistroInspector implements DistroInspector {
                     "use a Debian live ISO (bookworm or trixie), or install a base distro provider for this one");
         } catch (IOException e) {
             throw new LivengException(ErrorCodes.IO, iso + ": " + e.getMessage(), null, e);
-        } finally {
-            try {
-                ch.close();
-            } catch (IOException e) {
-                // already reported what mattered
-            }
         }
     }
 }

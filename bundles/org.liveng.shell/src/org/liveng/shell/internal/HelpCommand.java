@@ -77,6 +77,11 @@ public final class HelpCommand {
     }
 
     List<CommandMethod> commands() {
+        return commands(context, false);
+    }
+
+    /** Every invocable form of the registered commands: of liveng's scopes, or of all scopes. */
+    static List<CommandMethod> commands(BundleContext context, boolean allScopes) {
         List<CommandMethod> result = new ArrayList<>();
         ServiceReference<?>[] refs;
         try {
@@ -86,7 +91,7 @@ public final class HelpCommand {
         }
         for (ServiceReference<?> r : refs == null ? new ServiceReference<?>[0] : refs) {
             Object scope = r.getProperty("osgi.command.scope");
-            if (!SCOPES.contains(String.valueOf(scope))) {
+            if (!allScopes && !SCOPES.contains(String.valueOf(scope))) {
                 continue;
             }
             Object service = context.getService(r);

@@ -101,18 +101,8 @@ public final class LivengConsole implements Runnable {
 
     private List<String> commandNames() {
         TreeSet<String> names = new TreeSet<>(List.of("exit"));
-        try {
-            var refs = context.getAllServiceReferences(null, "(osgi.command.function=*)");
-            for (var r : refs == null ? new org.osgi.framework.ServiceReference<?>[0] : refs) {
-                Object scope = r.getProperty("osgi.command.scope");
-                Object fn = r.getProperty("osgi.command.function");
-                List<String> fns = fn instanceof String[] a ? List.of(a) : List.of(String.valueOf(fn));
-                for (String f : fns) {
-                    names.add(HelpCommand.SCOPES.contains(String.valueOf(scope)) ? f : scope + ":" + f);
-                }
-            }
-        } catch (org.osgi.framework.InvalidSyntaxException e) {
-            throw new IllegalStateException(e);
+        for (HelpCommand.CommandMethod c : HelpCommand.commands(context, true)) {
+            names.add(HelpCommand.SCOPES.contains(c.scope()) ? c.function() : c.qualifiedName());
         }
         return List.copyOf(names);
     }

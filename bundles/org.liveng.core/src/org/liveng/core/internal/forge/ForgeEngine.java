@@ -53,6 +53,7 @@ import org.liveng.api.recipe.Sizes;
 import org.liveng.api.signing.ChainRequest;
 import org.liveng.api.signing.SignedChain;
 import org.liveng.api.signing.SigningService;
+import org.liveng.core.internal.IsoFiles;
 import org.liveng.format.fat.FatOptions;
 import org.liveng.format.fat.FatReader;
 import org.liveng.format.fat.FatWriter;
@@ -63,7 +64,6 @@ import org.liveng.format.gpt.GptPartition;
 import org.liveng.format.gpt.GptWriter;
 import org.liveng.format.gpt.Guid;
 import org.liveng.format.gpt.PartitionTypes;
-import org.liveng.format.iso9660.IsoMedium;
 import org.liveng.platform.exec.Command;
 import org.liveng.platform.exec.ProcessRunner;
 import org.osgi.service.component.annotations.Activate;
@@ -115,8 +115,10 @@ public final class ForgeEngine implements ImageForge {
                     + " is not available yet", "use system.mode=copy (the upstream ISO byte for byte)");
         }
         DistroInfo info;
-        try (Medium medium = openIso(request.iso())) {
+        List<String> isoArgs;
+        try (Medium medium = IsoFiles.open(request.iso())) {
             info = distro(recipe).inspect(medium);
+            isoArgs = IsoBootArgs.read(medium);
         } catch (IOException e) {
             throw new LivengException(ErrorCodes.IO, request.iso() + ": " + e.getMessage(), null, e);
         }
@@ -177,7 +179,7 @@ public final class ForgeEngine implements ImageForge {
         long espSerial = Reproducible.u32(recipe, "esp-serial");
         String espUuid = String.format("%04X-%04X", espSerial >>> 16, espSerial & 0xFFFF);
         GptPartition system = disk.findByName(SYSTEM).orElseThrow();
-        List<String> baseArgs = kernelArgs(request.iso(), recipe, system, crypt);
+        List<String> baseArgs = kernelArgs(isoArgs, recipe, system, crypt);
         List<BootEntry> entries = new ArrayList<>(strategy.bootEntries(recipe, baseArgs));
         List<String> fallbackArgs = new ArrayList<>(baseArgs);
         fallbackArgs.add("liveng-fallback");
@@ -229,7 +231,7 @@ public final class ForgeEngine implements ImageForge {
         Path target = request.target();
         boolean done = false;
         try (FileChannel ch = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE,
-                StandardOpenOption.SPARSE); Medium iso = openIso(request.iso())) {
+                StandardOpenOption.SPARSE); Medium iso = IsoFiles.open(request.iso())) {
             ch.write(ByteBuffer.allocate(1), p.disk().sizeBytes() - 1);
             Map<String, String> inputs = new LinkedHashMap<>();
             ImageStick stick = new ImageStick(ch, p.disk());
@@ -355,8 +357,8 @@ public final class ForgeEngine implements ImageForge {
         }
     }
 
-    private List<String> kernelArgs(Path iso, Recipe recipe, GptPartition system, PersistenceEncryption crypt) throws LivengException {
-        List<String> args = new ArrayList<>(IsoBootArgs.read(iso));
+    private static List<String> kernelArgs(List<String> isoArgs, Recipe recipe, GptPartition system, PersistenceEncryption crypt) {
+        List<String> args = new ArrayList<>(isoArgs);
         if (args.isEmpty()) {
             args.addAll(List.of("boot=live", "components"));
         }
@@ -380,17 +382,6 @@ public final class ForgeEngine implements ImageForge {
     private BaseDistro distro(Recipe recipe) throws LivengException {
         String id = recipe.get(RecipeSettings.DISTRO);
         return registry.select(BaseDistro.class, id.equals("auto") ? "debian-live" : id);
-    }
-
-    static Medium openIso(Path iso) throws LivengException {
-        if (!Files.isRegularFile(iso)) {
-            throw new LivengException(ErrorCodes.NOT_FOUND, iso + ": no such file", "give the path of a live ISO image");
-        }
-        try {
-            return IsoMedium.open(iso);
-        } catch (IOException e) {
-            throw new LivengException(ErrorCodes.IO, iso + ": " + e.getMessage(), null, e);
-        }
     }
 
     /** The distro's signed EFI binaries, from the ISO's own EFI tree. */

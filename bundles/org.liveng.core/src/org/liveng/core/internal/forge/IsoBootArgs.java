@@ -1,8 +1,6 @@
 package org.liveng.core.internal.forge;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,15 +17,11 @@ final class IsoBootArgs {
     private IsoBootArgs() {
     }
 
-    static List<String> read(Path iso) throws LivengException {
-        try (Medium m = ForgeEngine.openIso(iso)) {
-            if (m.stat("/boot/grub/grub.cfg").isEmpty()) {
-                return List.of();
-            }
-            return parse(new String(m.readAll("/boot/grub/grub.cfg", 1 << 20), StandardCharsets.UTF_8));
-        } catch (IOException e) {
+    static List<String> read(Medium iso) throws LivengException {
+        if (iso.stat("/boot/grub/grub.cfg").isEmpty()) {
             return List.of();
         }
+        return parse(new String(iso.readAll("/boot/grub/grub.cfg", 1 << 20), StandardCharsets.UTF_8));
     }
 
     static List<String> parse(String cfg) {
