@@ -86,4 +86,16 @@ public final class JnrNativeCalls implements NativeCalls {
         throw new LivengException(ErrorCodes.IO, path + ": cannot open: " + Errno.valueOf(errno).description()
                 + " (" + Errno.valueOf(errno).name() + ")", null);
     }
+
+    @Override
+    public AutoCloseable claimExclusively(String path) throws LivengException {
+        int fd = posix.open(path, OpenFlags.O_RDONLY.intValue() | OpenFlags.O_EXCL.intValue(), 0);
+        if (fd < 0) {
+            Errno e = Errno.valueOf(posix.errno());
+            throw new LivengException(e == Errno.EBUSY ? ErrorCodes.PREFLIGHT : ErrorCodes.IO,
+                    path + ": cannot claim it exclusively: " + e.description() + " (" + e.name() + ")",
+                    e == Errno.EBUSY ? "it is mounted, active swap or held by another program; release it first" : null);
+        }
+        return () -> posix.close(fd);
+    }
 }

@@ -24,6 +24,16 @@ public interface NativeCalls {
     boolean inUseExclusively(String path) throws LivengException;
 
     /**
+     * Holds a block device open with {@code O_EXCL} until closed: while held,
+     * the kernel refuses to mount it, use it as swap or hand it to another
+     * exclusive opener, so nothing can start using the device between the
+     * last safety check and the end of a write.
+     *
+     * @throws LivengException {@code PREFLIGHT} when the device is in use ({@code EBUSY}), {@code IO} otherwise
+     */
+    AutoCloseable claimExclusively(String path) throws LivengException;
+
+    /**
      * The byte ranges of a sparse file that hold data ({@code lseek} with
      * {@code SEEK_DATA}/{@code SEEK_HOLE}), in order, each as {@code [start, end)};
      * holes read as zeros and need not be copied. A filesystem without hole
