@@ -11,8 +11,11 @@ import java.util.List;
  * @param diskGuid the GPT disk GUID
  * @param partitions partitions in on-disk order
  * @param notes remarks for the user (complete sentences)
+ * @param targetIdentity for a device, a digest of its identity (node, size, model, serial, partition table) when planned, which
+ *        {@link ForgeRequest#boundIdentity()} can bind a forge to; empty for an image file
  */
-public record ImagePlan(String target, long sizeBytes, String diskGuid, List<PartitionPlan> partitions, List<String> notes) {
+public record ImagePlan(String target, long sizeBytes, String diskGuid, List<PartitionPlan> partitions, List<String> notes,
+        String targetIdentity) {
     public ImagePlan {
         partitions = List.copyOf(partitions);
         notes = List.copyOf(notes);

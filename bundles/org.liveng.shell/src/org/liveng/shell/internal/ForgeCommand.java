@@ -1,6 +1,8 @@
 package org.liveng.shell.internal;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,9 +14,10 @@ import org.liveng.api.ErrorCodes;
 import org.liveng.api.LivengException;
 import org.liveng.api.plan.ForgeRequest;
 import org.liveng.api.plan.ImageForge;
-import org.liveng.api.plan.Progress;
+import org.liveng.api.plan.ImagePlan;
 import org.liveng.api.recipe.Recipe;
 import org.liveng.core.internal.recipe.RecipeCodec;
+import org.liveng.platform.posix.NativeCalls;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -25,10 +28,12 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.function=forge" })
 public final class ForgeCommand {
     private final ImageForge forge;
+    private final NativeCalls nativeCalls;
 
     @Activate
-    public ForgeCommand(@Reference ImageForge forge) {
+    public ForgeCommand(@Reference ImageForge forge, @Reference NativeCalls nativeCalls) {
         this.forge = forge;
+        this.nativeCalls = nativeCalls;
     }
 
     @Descriptor("make a liveng image (GPT, ISO system partition, kernel slots, real ESP, BIOS boot, persistence) from a live ISO")
@@ -39,8 +44,14 @@ public final class ForgeCommand {
             @Parameter(names = { "-j", "--json" }, presentValue = "true", absentValue = "false") boolean json,
             @Descriptor("read settings from this recipe file (name = value lines); see docs/recipe.md")
             @Parameter(names = { "-r", "--recipe" }, absentValue = "") String recipeFile,
+            @Descriptor("erase this device without asking: must name the target device (e.g. --yes-wipe /dev/sdb)")
+            @Parameter(names = { "--yes-wipe" }, absentValue = "") String yesWipe,
+            @Descriptor("allow a target disk the kernel does not flag as removable (internal disks, some USB SSDs)")
+            @Parameter(names = { "--allow-fixed-disk" }, presentValue = "true", absentValue = "false") boolean allowFixed,
+            @Descriptor("write the manifest here (default: beside the image; liveng-<device>.manifest.json for a device)")
+            @Parameter(names = { "--manifest" }, absentValue = "") String manifest,
             @Descriptor("the live ISO") String iso,
-            @Descriptor("the image file to create (never overwritten)") String out,
+            @Descriptor("the image file to create (never overwritten) or the whole-disk device to erase (e.g. /dev/sdb)") String out,
             @Descriptor("settings name=value overriding the recipe, e.g. persistence.size=4G boot.serial=true") String... settings)
             throws LivengException {
         Recipe recipe = Recipe.empty();
@@ -53,12 +64,19 @@ public final class ForgeCommand {
             }
         }
         recipe = RecipeCodec.override(recipe, List.of(settings));
-        ForgeRequest request = new ForgeRequest(Path.of(iso), Path.of(out), recipe, null, null);
+        ForgeRequest request = ForgeRequest.of(Path.of(iso), Path.of(out), recipe).confirmed(yesWipe.isEmpty() ? null : yesWipe, allowFixed);
+        if (!manifest.isEmpty()) {
+            request = request.manifestAt(Path.of(manifest));
+        }
         if (dryRun) {
             var plan = forge.plan(request);
             return json ? Json.of(plan) : plan;
         }
-        var result = forge.forge(request, new StderrProgress());
+        if (yesWipe.isEmpty() && Files.exists(Path.of(out)) && !Files.isRegularFile(Path.of(out))) {
+            ImagePlan plan = forge.plan(request);
+            request = request.confirmed(askForDevice(plan, out), allowFixed).boundTo(plan.targetIdentity());
+        }
+        var result = forge.forge(request, new ForgeProgress(System.err, nativeCalls.isatty(2)));
         if (json) {
             java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
             m.put("plan", result.plan());
@@ -70,23 +88,25 @@ public final class ForgeCommand {
         return result;
     }
 
-    /** Step lines on stderr; percentages of long copies at every 10%. */
-    static final class StderrProgress implements Progress {
-        private int lastDecile = -1;
-
-        @Override
-        public void step(String name) {
-            lastDecile = -1;
-            System.err.println("liveng: " + name);
+    /** Shows the plan and has the user type the device's name; refuses without a terminal to ask on. */
+    private String askForDevice(ImagePlan plan, String device) throws LivengException {
+        if (!nativeCalls.isatty(0) || !nativeCalls.isatty(2)) {
+            throw new LivengException(ErrorCodes.PREFLIGHT, "forge would erase " + device + " and there is no terminal to confirm it on",
+                    "pass --yes-wipe " + device + " to confirm in a script");
         }
-
-        @Override
-        public void bytes(long done, long total) {
-            int decile = total == 0 ? 10 : (int) (done * 10 / total);
-            if (decile != lastDecile && decile > 0) {
-                lastDecile = decile;
-                System.err.println("liveng:   " + decile * 10 + "% (" + done + " of " + total + " bytes)");
-            }
+        System.err.println(new ReportConverter().format(plan, 1, null));
+        System.err.print("liveng: everything on " + device + " will be erased. Type its name (" + device + ") to go on: ");
+        System.err.flush();
+        String line;
+        try {
+            line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        } catch (IOException e) {
+            line = null;
         }
+        if (line == null || !line.strip().equals(device)) {
+            throw new LivengException(ErrorCodes.PREFLIGHT, "not confirmed: " + (line == null ? "no answer" : "'" + line.strip() + "' is not " + device)
+                    + "; nothing was written", null);
+        }
+        return device;
     }
 }

@@ -38,4 +38,9 @@ final class Fixtures {
     static String run(String... argv) throws LivengException {
         return RUNNER.run(Command.of(List.of(argv)).timeout(Duration.ofMinutes(10))).stdoutText();
     }
+
+    /** Output of a tool whose non-zero exit is an answer, not a failure (blkid finding nothing). */
+    static String runAllowingFailure(String... argv) throws LivengException {
+        return RUNNER.runAllowingFailure(Command.of(List.of(argv)).timeout(Duration.ofMinutes(10))).stdoutText();
+    }
 }

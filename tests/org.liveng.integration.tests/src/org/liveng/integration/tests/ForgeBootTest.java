@@ -50,7 +50,7 @@ class ForgeBootTest {
     Path image() throws Exception {
         if (img == null) {
             Path p = tmp.resolve("stick.img");
-            plan = forge.forge(new ForgeRequest(Fixtures.liveIso(), p, RECIPE, null, null), Progress.NONE).plan();
+            plan = forge.forge(ForgeRequest.of(Fixtures.liveIso(), p, RECIPE), Progress.NONE).plan();
             img = p;
         }
         return img;

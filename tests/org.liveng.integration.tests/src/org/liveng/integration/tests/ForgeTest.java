@@ -61,7 +61,7 @@ class ForgeTest {
     @Test
     void theForgedImagePassesEveryOracle(@TempDir Path dir) throws Exception {
         Path img = dir.resolve("stick.img");
-        ForgeResult r = forge.forge(new ForgeRequest(iso, img, RECIPE, null, null), Progress.NONE);
+        ForgeResult r = forge.forge(ForgeRequest.of(iso, img, RECIPE), Progress.NONE);
         ImagePlan plan = r.plan();
         assertEquals(List.of("LIVENG_SYSTEM", "LIVENG_KERNEL_A", "LIVENG_KERNEL_B", "LIVENG_EFI", "BIOS boot", "persistence"),
                 plan.partitions().stream().map(PartitionPlan::name).toList());
@@ -131,15 +131,15 @@ class ForgeTest {
     void sameInputsSeedAndEpochGiveBitIdenticalImages(@TempDir Path dir) throws Exception {
         Path one = dir.resolve("one.img");
         Path two = dir.resolve("two.img");
-        forge.forge(new ForgeRequest(iso, one, RECIPE, null, null), Progress.NONE);
-        forge.forge(new ForgeRequest(iso, two, RECIPE, null, null), Progress.NONE);
+        forge.forge(ForgeRequest.of(iso, one, RECIPE), Progress.NONE);
+        forge.forge(ForgeRequest.of(iso, two, RECIPE), Progress.NONE);
         assertEquals(sha256(one, 0, Files.size(one)), sha256(two, 0, Files.size(two)));
     }
 
     @Test
     void dryRunWritesNothingAndShowsThePlan(@TempDir Path dir) throws Exception {
         Path img = dir.resolve("never.img");
-        ImagePlan plan = forge.plan(new ForgeRequest(iso, img, RECIPE, null, null));
+        ImagePlan plan = forge.plan(ForgeRequest.of(iso, img, RECIPE));
         assertFalse(Files.exists(img));
         assertEquals(6, plan.partitions().size());
         assertTrue(plan.notes().stream().anyMatch(n -> n.contains("kernel arguments: ") && n.contains("persistence")), plan.notes().toString());
@@ -148,7 +148,7 @@ class ForgeTest {
     @Test
     void anExistingTargetFailAndStaysUntouched(@TempDir Path dir) throws Exception {
         Path img = Files.writeString(dir.resolve("precious.img"), "do not overwrite");
-        LivengException e = assertThrows(LivengException.class, () -> forge.forge(new ForgeRequest(iso, img, RECIPE, null, null), Progress.NONE));
+        LivengException e = assertThrows(LivengException.class, () -> forge.forge(ForgeRequest.of(iso, img, RECIPE), Progress.NONE));
         assertEquals(ErrorCodes.PREFLIGHT, e.code());
         assertEquals("do not overwrite", Files.readString(img));
     }
@@ -157,7 +157,7 @@ class ForgeTest {
     void aTooSmallImageFailBeforeWritingAndSaysHowMuchIsNeeded(@TempDir Path dir) {
         Path img = dir.resolve("small.img");
         LivengException e = assertThrows(LivengException.class,
-                () -> forge.forge(new ForgeRequest(iso, img, RECIPE.with("image.size", "300M"), null, null), Progress.NONE));
+                () -> forge.forge(ForgeRequest.of(iso, img, RECIPE.with("image.size", "300M")), Progress.NONE));
         assertEquals(ErrorCodes.PREFLIGHT, e.code());
         assertTrue(e.getMessage().contains("needs at least"), e.getMessage());
         assertFalse(Files.exists(img));
@@ -167,7 +167,7 @@ class ForgeTest {
     void notALiveIsoFailAndLeavesNoImage(@TempDir Path dir) throws Exception {
         Path junk = Files.write(dir.resolve("junk.iso"), new byte[1 << 20]);
         Path img = dir.resolve("out.img");
-        LivengException e = assertThrows(LivengException.class, () -> forge.forge(new ForgeRequest(junk, img, RECIPE, null, null), Progress.NONE));
+        LivengException e = assertThrows(LivengException.class, () -> forge.forge(ForgeRequest.of(junk, img, RECIPE), Progress.NONE));
         assertEquals(ErrorCodes.FORMAT, e.code());
         assertFalse(Files.exists(img));
     }

@@ -66,6 +66,9 @@ import org.liveng.format.gpt.Guid;
 import org.liveng.format.gpt.PartitionTypes;
 import org.liveng.platform.exec.Command;
 import org.liveng.platform.exec.ProcessRunner;
+import org.liveng.platform.blockdev.BlockDevice;
+import org.liveng.platform.blockdev.BlockDevices;
+import org.liveng.platform.posix.NativeCalls;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -84,19 +87,26 @@ public final class ForgeEngine implements ImageForge {
     static final long MIB = 1L << 20;
     static final String STATE_PATH = "/liveng/grubenv";
 
+    /** The smallest persistence partition a device plan leaves room for when it fills the device. */
+    static final long MIN_PERSISTENCE = 64 * MIB;
+
     private final ProviderRegistry registry;
     private final ProcessRunner runner;
+    private final NativeCalls nativeCalls;
+    private final BlockDevices devices;
 
     @Activate
-    public ForgeEngine(@Reference ProviderRegistry registry, @Reference ProcessRunner runner) {
+    public ForgeEngine(@Reference ProviderRegistry registry, @Reference ProcessRunner runner, @Reference NativeCalls nativeCalls) {
         this.registry = registry;
         this.runner = runner;
+        this.nativeCalls = nativeCalls;
+        this.devices = new BlockDevices(nativeCalls);
     }
 
     /** Everything decided before writing. */
     record Prepared(ImagePlan plan, GptDisk disk, DistroInfo info, Recipe recipe, KernelUpdateStrategy strategy,
             Bootloader bootloader, SigningService signing, PersistenceEncryption crypt, List<SlotSpec> slots,
-            BootMenu menu, long espSerial) {
+            BootMenu menu, long espSerial, BlockDevice device) {
     }
 
     @Override
@@ -109,7 +119,10 @@ public final class ForgeEngine implements ImageForge {
         if (recipe.get(RecipeSettings.SEED).isEmpty()) {
             recipe = recipe.with(RecipeSettings.SEED.name(), HexFormat.of().formatHex(Guid.random().toBytes()));
         }
-        checkTarget(request.target());
+        BlockDevice device = BlockDevices.isBlockDevice(request.target()) ? devices.probe(request.target()) : null;
+        if (device == null) {
+            checkTarget(request.target());
+        }
         if (!recipe.get(RecipeSettings.SYSTEM_MODE).equals("copy")) {
             throw new LivengException(ErrorCodes.UNSUPPORTED, "system.mode=" + recipe.get(RecipeSettings.SYSTEM_MODE)
                     + " is not available yet", "use system.mode=copy (the upstream ISO byte for byte)");
@@ -150,7 +163,19 @@ public final class ForgeEngine implements ImageForge {
         long fixed = systemSize + slots.stream().mapToLong(SlotSpec::sizeBytes).sum() + espSize + (bios ? MIB : 0);
         long imageSize;
         String imageSetting = recipe.get(RecipeSettings.IMAGE_SIZE);
-        if (imageSetting.equals("auto")) {
+        if (device != null) {
+            if (!imageSetting.equals("auto")) {
+                throw new LivengException(ErrorCodes.USAGE, "image.size=" + imageSetting + " applies to image files; " + device.devicePath()
+                        + " has its own size", "leave image.size unset for a device");
+            }
+            long persistence = persistenceSetting.equals("rest") ? MIN_PERSISTENCE : size(recipe, RecipeSettings.PERSISTENCE_SIZE);
+            List<String> unsafe = DeviceSafety.refusals(device, fixed + persistence + 3 * MIB, request.allowFixedDisk());
+            if (!unsafe.isEmpty()) {
+                throw new LivengException(ErrorCodes.PREFLIGHT, "refusing to write " + request.target() + ":\n  - "
+                        + String.join("\n  - ", unsafe), "nothing was written; choose the stick's whole-disk device");
+            }
+            imageSize = device.sizeBytes() / 512 * 512;
+        } else if (imageSetting.equals("auto")) {
             if (persistenceSetting.equals("rest")) {
                 throw new LivengException(ErrorCodes.USAGE, "persistence.size=rest needs a fixed image.size for an image file",
                         "set image.size (e.g. 8G) or a persistence.size (e.g. 4G)");
@@ -158,6 +183,10 @@ public final class ForgeEngine implements ImageForge {
             imageSize = fixed + size(recipe, RecipeSettings.PERSISTENCE_SIZE) + 3 * MIB;
         } else {
             imageSize = size(recipe, RecipeSettings.IMAGE_SIZE);
+        }
+        if (device != null && device.logicalSectorSize() != 512) {
+            throw new LivengException(ErrorCodes.UNSUPPORTED, device.devicePath() + " has " + device.logicalSectorSize()
+                    + "-byte logical sectors; forge writes 512-byte-sector disks", "use a stick with 512-byte sectors");
         }
         GptLayoutBuilder b = new GptLayoutBuilder(imageSize, 512).seed(Reproducible.bytes(recipe, "gpt", 32));
         // No Block IO Protocol (UEFI 2.10 §5.3.3): firmware must not look inside the system partition, or it finds the
@@ -216,98 +245,211 @@ public final class ForgeEngine implements ImageForge {
                     fsUuid, content));
         }
         List<String> notes = new ArrayList<>();
+        if (device != null) {
+            notes.add("device: " + device.describe() + ", partition table SHA-256 " + device.tableFingerprint()
+                    + "; everything on it will be erased");
+        }
         notes.add("distro: " + info.name() + " (" + info.provider() + "), kernel " + kernel.version());
         notes.add("providers: distro=" + info.provider() + " kernel.strategy=" + strategy.id() + " bootloader=" + bootloader.id()
                 + " signing=" + signing.id() + " persistence.encryption=" + crypt.id());
         notes.add("kernel arguments: " + String.join(" ", baseArgs));
-        ImagePlan plan = new ImagePlan(request.target().toString(), disk.sizeBytes(), disk.diskGuid().toString(), parts, notes);
-        return new Prepared(plan, disk, info, recipe, strategy, bootloader, signing, crypt, slots, menu, espSerial);
+        ImagePlan plan = new ImagePlan(request.target().toString(), disk.sizeBytes(), disk.diskGuid().toString(), parts, notes,
+                device == null ? "" : device.identity().digest());
+        return new Prepared(plan, disk, info, recipe, strategy, bootloader, signing, crypt, slots, menu, espSerial, device);
     }
 
     @Override
     public ForgeResult forge(ForgeRequest request, Progress progress) throws LivengException {
         long t0 = System.nanoTime();
         Prepared p = prepare(request);
-        Path target = request.target();
+        BlockDevice device = p.device();
+        if (device != null) {
+            requireConsent(request, device);
+        }
+        Path target = device == null ? request.target() : Path.of(device.devicePath());
+        Path manifest = manifestPath(request, device);
         boolean done = false;
-        try (FileChannel ch = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE,
-                StandardOpenOption.SPARSE); Medium iso = IsoFiles.open(request.iso())) {
-            ch.write(ByteBuffer.allocate(1), p.disk().sizeBytes() - 1);
-            Map<String, String> inputs = new LinkedHashMap<>();
-            ImageStick stick = new ImageStick(ch, p.disk());
-
-            progress.step("copy the ISO into " + SYSTEM);
-            GptPartition system = part(p, SYSTEM);
-            inputs.put("iso.sha256", copy(request.iso(), ch, system.offsetBytes(512), progress));
-
-            KernelInfo k = p.info().defaultKernel();
-            progress.step("write kernel " + k.version() + " into " + p.slots().get(0).name());
-            SignedChain chain = p.signing().assemble(new ChainRequest(p.recipe(), efiBinaries(iso),
-                    Map.of(k.version(), mediumContent(iso, k.kernelPath()))));
-            Content kernel = chain.kernels().get(k.version());
-            p.strategy().install(stick, new KernelImage(k.version(), kernel, mediumContent(iso, k.initrdPath())), p.recipe());
-
-            progress.step("write the boot loader");
-            Optional<GptPartition> bios = p.disk().findByName(BIOS);
-            BootState state = initialState(p.slots());
-            BootFiles boot = p.bootloader().render(p.menu(), state, new BootTarget(bios.map(GptPartition::firstLba).orElse(-1L),
-                    bios.map(GptPartition::sizeSectors).orElse(0L), chain.grubConfigDirectory()), p.recipe());
-            GptDisk disk = p.disk();
-            if (boot.mbrBootCode() != null) {
-                disk = new GptDisk(disk.sectorSize(), disk.totalSectors(), disk.diskGuid(), disk.firstUsableLba(), disk.lastUsableLba(),
-                        disk.partitions(), boot.mbrBootCode(), disk.mbrDiskSignature());
-            }
-            GptWriter.write(ch, disk);
-            if (boot.biosBootImage() != null) {
-                writeContent(boot.biosBootImage(), ch, bios.orElseThrow().offsetBytes(512));
-            }
-
-            progress.step("write the EFI System Partition");
-            GptPartition esp = part(p, EFI);
-            List<FileSpec> espFiles = new ArrayList<>(chain.espFiles());
-            espFiles.addAll(boot.espFiles());
-            // the stick's own copy of the plan: without the target path, which depends only on where it was written
-            ImagePlan own = new ImagePlan("", p.plan().sizeBytes(), p.plan().diskGuid(), p.plan().partitions(), p.plan().notes());
-            espFiles.add(new FileSpec("/liveng/plan.json", Content.of(Json.plan(own, inputs).getBytes(StandardCharsets.UTF_8), "plan")));
-            FatWriter.write(ch, esp.offsetBytes(512), esp.sizeBytes(512), espFiles,
-                    FatOptions.of("LIVENG_EFI", p.espSerial(), Reproducible.time(p.recipe()).getEpochSecond()).withHiddenSectors(esp.firstLba()));
-
-            progress.step("write the persistence partition");
-            PersistenceResult persistence = writePersistence(p, ch, request);
-
-            ch.force(true);
-            progress.step("verify");
-            GptWriter.verify(ch, disk);
-            try (FatReader fat = FatReader.open(new RegionChannel(ch, esp.offsetBytes(512), esp.sizeBytes(512)), 0, EFI)) {
-                for (FileSpec f : espFiles) {
-                    long size = fat.stat(f.path()).orElseThrow(() -> new LivengException(ErrorCodes.IO, EFI + " reads back without " + f.path()))
-                            .size();
-                    if (size != f.content().size()) {
-                        throw new LivengException(ErrorCodes.IO, EFI + f.path() + " reads back with " + size + " bytes, expected " + f.content().size());
-                    }
+        FileChannel ch = null;
+        AutoCloseable claim = null;
+        try (Medium iso = IsoFiles.open(request.iso())) {
+            if (device != null) {
+                claim = nativeCalls.claimExclusively(device.devicePath());
+                BlockDevice now = devices.probe(target);
+                List<String> changed = device.identity().differences(now.identity());
+                if (request.boundIdentity() != null && !request.boundIdentity().equals(now.identity().digest())) {
+                    changed = new ArrayList<>(changed);
+                    changed.add("it is not the device (or partition table) of the plan that was confirmed");
                 }
+                if (!changed.isEmpty()) {
+                    throw new LivengException(ErrorCodes.PREFLIGHT, target + " changed since it was planned and confirmed: "
+                            + String.join("; ", changed), "nothing was written; plan and confirm again");
+                }
+                ch = FileChannel.open(target, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            } else {
+                ch = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                        StandardOpenOption.SPARSE);
+                ch.write(ByteBuffer.allocate(1), p.disk().sizeBytes() - 1);
             }
-            String systemBack = sha256(new RegionChannel(ch, system.offsetBytes(512), p.info().size()));
-            if (!systemBack.equals(inputs.get("iso.sha256"))) {
-                throw new LivengException(ErrorCodes.IO, SYSTEM + " reads back with SHA-256 " + systemBack + ", the ISO has " + inputs.get("iso.sha256"));
+            // the first destructive write: no partition table, so a forge that stops half way leaves nothing that looks valid;
+            // the new table is written last
+            wipeTables(ch, p.disk());
+            if (device != null) {
+                wipeSignatures(ch, p.disk());
             }
-            Map<String, String> sums = new LinkedHashMap<>();
-            for (GptPartition part : disk.partitions()) {
-                sums.put(part.name(), sha256(new RegionChannel(ch, part.offsetBytes(512), part.sizeBytes(512))));
-            }
-            Path manifest = target.resolveSibling(target.getFileName() + ".manifest.json");
-            Files.writeString(manifest, Json.manifest(p.plan(), inputs, sums, persistence.parameters(), p.info()), StandardCharsets.UTF_8);
+            Written w = write(p, request, iso, ch, progress);
+            Files.writeString(manifest, Json.manifest(p.plan(), w.inputs(), w.sums(), w.persistence().parameters(), p.info()),
+                    StandardCharsets.UTF_8);
             done = true;
-            return new ForgeResult(p.plan(), manifest, sums, (System.nanoTime() - t0) / 1e9);
+            return new ForgeResult(p.plan(), manifest, w.sums(), (System.nanoTime() - t0) / 1e9);
         } catch (IOException e) {
             throw new LivengException(ErrorCodes.IO, "writing " + target + " failed: " + e.getMessage(), null, e);
         } finally {
             if (!done) {
-                try {
-                    Files.deleteIfExists(target);
-                } catch (IOException e) {
-                    // reported by the original failure
+                undo(ch, p.disk(), device, target);
+            }
+            close(ch);
+            close(claim);
+        }
+    }
+
+    /** What {@link #write} wrote: input hashes, partition hashes as read back, the persistence container's parameters. */
+    record Written(Map<String, String> inputs, Map<String, String> sums, PersistenceResult persistence) {
+    }
+
+    /** Writes every partition, then the partition table, then reads everything back. */
+    private Written write(Prepared p, ForgeRequest request, Medium iso, FileChannel ch, Progress progress)
+            throws LivengException, IOException {
+        Map<String, String> inputs = new LinkedHashMap<>();
+        ImageStick stick = new ImageStick(ch, p.disk());
+
+        progress.step("copy the ISO into " + SYSTEM);
+        GptPartition system = part(p, SYSTEM);
+        inputs.put("iso.sha256", copy(request.iso(), ch, system.offsetBytes(512), progress));
+
+        KernelInfo k = p.info().defaultKernel();
+        progress.step("write kernel " + k.version() + " into " + p.slots().get(0).name());
+        SignedChain chain = p.signing().assemble(new ChainRequest(p.recipe(), efiBinaries(iso),
+                Map.of(k.version(), mediumContent(iso, k.kernelPath()))));
+        Content kernel = chain.kernels().get(k.version());
+        p.strategy().install(stick, new KernelImage(k.version(), kernel, mediumContent(iso, k.initrdPath())), p.recipe());
+
+        progress.step("write the boot loader");
+        Optional<GptPartition> bios = p.disk().findByName(BIOS);
+        BootState state = initialState(p.slots());
+        BootFiles boot = p.bootloader().render(p.menu(), state, new BootTarget(bios.map(GptPartition::firstLba).orElse(-1L),
+                bios.map(GptPartition::sizeSectors).orElse(0L), chain.grubConfigDirectory()), p.recipe());
+        GptDisk disk = p.disk();
+        if (boot.mbrBootCode() != null) {
+            disk = new GptDisk(disk.sectorSize(), disk.totalSectors(), disk.diskGuid(), disk.firstUsableLba(), disk.lastUsableLba(),
+                    disk.partitions(), boot.mbrBootCode(), disk.mbrDiskSignature());
+        }
+        if (boot.biosBootImage() != null) {
+            writeContent(boot.biosBootImage(), ch, bios.orElseThrow().offsetBytes(512));
+        }
+
+        progress.step("write the EFI System Partition");
+        GptPartition esp = part(p, EFI);
+        List<FileSpec> espFiles = new ArrayList<>(chain.espFiles());
+        espFiles.addAll(boot.espFiles());
+        // the stick's own copy of the plan: without the target path, which depends only on where it was written
+        ImagePlan own = new ImagePlan("", p.plan().sizeBytes(), p.plan().diskGuid(), p.plan().partitions(), p.plan().notes().stream()
+                .filter(n -> !n.startsWith("device: ")).toList(), "");
+        espFiles.add(new FileSpec("/liveng/plan.json", Content.of(Json.plan(own, inputs).getBytes(StandardCharsets.UTF_8), "plan")));
+        FatWriter.write(ch, esp.offsetBytes(512), esp.sizeBytes(512), espFiles,
+                FatOptions.of("LIVENG_EFI", p.espSerial(), Reproducible.time(p.recipe()).getEpochSecond()).withHiddenSectors(esp.firstLba()));
+
+        progress.step("write the persistence partition");
+        PersistenceResult persistence = writePersistence(p, ch, request);
+
+        progress.step("write the partition table");
+        GptWriter.write(ch, disk);
+        ch.force(true);
+
+        progress.step("verify");
+        GptWriter.verify(ch, disk);
+        try (FatReader fat = FatReader.open(new RegionChannel(ch, esp.offsetBytes(512), esp.sizeBytes(512)), 0, EFI)) {
+            for (FileSpec f : espFiles) {
+                long size = fat.stat(f.path()).orElseThrow(() -> new LivengException(ErrorCodes.IO, EFI + " reads back without " + f.path()))
+                        .size();
+                if (size != f.content().size()) {
+                    throw new LivengException(ErrorCodes.IO, EFI + f.path() + " reads back with " + size + " bytes, expected " + f.content().size());
                 }
+            }
+        }
+        String systemBack = sha256(new RegionChannel(ch, system.offsetBytes(512), p.info().size()));
+        if (!systemBack.equals(inputs.get("iso.sha256"))) {
+            throw new LivengException(ErrorCodes.IO, SYSTEM + " reads back with SHA-256 " + systemBack + ", the ISO has " + inputs.get("iso.sha256"));
+        }
+        Map<String, String> sums = new LinkedHashMap<>();
+        for (GptPartition part : disk.partitions()) {
+            sums.put(part.name(), sha256(new RegionChannel(ch, part.offsetBytes(512), part.sizeBytes(512))));
+        }
+        return new Written(inputs, sums, persistence);
+    }
+
+    /** A device is erased only when the user named it: its path as given, its /dev node, or one of its by-id names. */
+    private static void requireConsent(ForgeRequest request, BlockDevice device) throws LivengException {
+        String c = request.confirmedDevice();
+        if (c == null || !(c.equals(device.path()) || c.equals(device.devicePath()) || device.byIdNames().contains(c))) {
+            throw new LivengException(ErrorCodes.PREFLIGHT, "forge would erase " + device.describe() + " and it was not confirmed"
+                    + (c == null ? "" : " (the confirmation names " + c + ")"),
+                    "type the device's name when asked, or pass --yes-wipe " + device.path());
+        }
+    }
+
+    private static Path manifestPath(ForgeRequest request, BlockDevice device) {
+        if (request.manifest() != null) {
+            return request.manifest();
+        }
+        Path target = request.target();
+        return device == null ? target.resolveSibling(target.getFileName() + ".manifest.json")
+                : Path.of("liveng-" + device.kernelName() + ".manifest.json");
+    }
+
+    /** Zeros the protective MBR, the primary GPT and the backup GPT. */
+    private static void wipeTables(FileChannel ch, GptDisk disk) throws IOException {
+        long span = (disk.firstUsableLba()) * disk.sectorSize();
+        long tail = (disk.totalSectors() - disk.lastUsableLba() - 1) * disk.sectorSize();
+        ch.write(ByteBuffer.allocate((int) span), 0);
+        ch.write(ByteBuffer.allocate((int) tail), disk.totalSectors() * disk.sectorSize() - tail);
+    }
+
+    /**
+     * Zeros the first and last MiB of every partition of a device: what a device held before (a filesystem, RAID or LUKS
+     * signature where an empty kernel slot or the ESP's free space now is) must not be found there by blkid or GRUB's search.
+     */
+    private static void wipeSignatures(FileChannel ch, GptDisk disk) throws IOException {
+        ByteBuffer zeros = ByteBuffer.allocate((int) MIB);
+        for (GptPartition part : disk.partitions()) {
+            long start = part.offsetBytes(disk.sectorSize());
+            long size = part.sizeBytes(disk.sectorSize());
+            for (long at : new long[] { start, start + Math.max(0, size - MIB) }) {
+                ch.write(zeros.clear().limit((int) Math.min(MIB, size)), at);
+            }
+        }
+    }
+
+    /** After a failure: an image file is removed; a device keeps no partition table, so nothing half-written looks valid. */
+    private static void undo(FileChannel ch, GptDisk disk, BlockDevice device, Path target) {
+        try {
+            if (device == null) {
+                close(ch);
+                Files.deleteIfExists(target);
+            } else if (ch != null && ch.isOpen()) {
+                wipeTables(ch, disk);
+                ch.force(true);
+            }
+        } catch (IOException e) {
+            // the original failure is what gets reported
+        }
+    }
+
+    private static void close(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // nothing more to do
             }
         }
     }
@@ -332,7 +474,10 @@ public final class ForgeEngine implements ImageForge {
             Path img = work.resolve("persistence.ext4");
             String uuid = Guid.derive(Reproducible.bytes(p.recipe(), "persistence", 32), "ext4").toLowerCaseString();
             long epoch = Reproducible.time(p.recipe()).getEpochSecond();
-            runner.run(Command.of("mkfs.ext4", "-q", "-F", "-L", "persistence", "-U", uuid, "-E", "hash_seed=" + uuid + ",root_owner=0:0",
+            // on a device, holes of the image keep whatever the device held: mke2fs must not count on them reading as zeros
+            // (nodiscard: no inode table is marked zeroed without being written; the kernel initialises them lazily)
+            String extended = "hash_seed=" + uuid + ",root_owner=0:0" + (p.device() != null ? ",nodiscard,lazy_itable_init=1" : "");
+            runner.run(Command.of("mkfs.ext4", "-q", "-F", "-b", "4096", "-L", "persistence", "-U", uuid, "-E", extended,
                     "-d", tree.toString(), img.toString(), (part.sizeBytes(512) / 1024) + "k")
                     .env("E2FSPROGS_FAKE_TIME", Long.toString(epoch)).fromPackage("e2fsprogs"));
             // mke2fs -d stamps the copied inodes with the real time; pin root, lost+found and persistence.conf
@@ -346,6 +491,9 @@ public final class ForgeEngine implements ImageForge {
             Path cmds = Files.writeString(work.resolve("pin-times.debugfs"), pin.toString(), StandardCharsets.US_ASCII);
             runner.run(Command.of("debugfs", "-w", "-f", cmds.toString(), img.toString())
                     .env("E2FSPROGS_FAKE_TIME", Long.toString(epoch)).fromPackage("e2fsprogs"));
+            if (p.device() != null) {
+                fillJournal(img, epoch);
+            }
             return p.crypt().write(new PersistenceRequest(img, new RegionChannel(ch, 0, ch.size()), part.offsetBytes(512),
                     part.sizeBytes(512), request.passphrase(), p.recipe()));
         } finally {
@@ -355,6 +503,44 @@ public final class ForgeEngine implements ImageForge {
                 }
             }
         }
+    }
+
+    /**
+     * Writes the zeros of the journal (inode 8) that mke2fs left as holes in the image, so that they reach a device: a stale
+     * journal block from an earlier filesystem at the same place must never be replayed.
+     */
+    private void fillJournal(Path img, long epoch) throws LivengException, IOException {
+        String out = runner.run(Command.of("debugfs", "-R", "blocks <8>", img.toString())
+                .env("E2FSPROGS_FAKE_TIME", Long.toString(epoch)).fromPackage("e2fsprogs")).stdoutText();
+        List<long[]> holes = holes(nativeCalls.dataRanges(img), Files.size(img));
+        ByteBuffer zeros = ByteBuffer.allocate(4096);
+        try (FileChannel f = FileChannel.open(img, StandardOpenOption.WRITE)) {
+            for (String b : out.strip().split("\\s+")) {
+                if (b.isEmpty()) {
+                    continue;
+                }
+                long at = Long.parseLong(b) * 4096;
+                if (holes.stream().anyMatch(h -> at >= h[0] && at < h[1])) {
+                    f.write(zeros.clear(), at);
+                }
+            }
+        }
+    }
+
+    /** The complement of {@code data} in {@code [0, size)}. */
+    static List<long[]> holes(List<long[]> data, long size) {
+        List<long[]> out = new ArrayList<>();
+        long pos = 0;
+        for (long[] r : data) {
+            if (r[0] > pos) {
+                out.add(new long[] { pos, r[0] });
+            }
+            pos = Math.max(pos, r[1]);
+        }
+        if (pos < size) {
+            out.add(new long[] { pos, size });
+        }
+        return out;
     }
 
     private static List<String> kernelArgs(List<String> isoArgs, Recipe recipe, GptPartition system, PersistenceEncryption crypt) {
@@ -479,10 +665,14 @@ public final class ForgeEngine implements ImageForge {
     }
 
     private static void checkTarget(Path target) throws LivengException {
+        if (target.toAbsolutePath().normalize().startsWith("/dev")) {
+            throw new LivengException(ErrorCodes.NOT_FOUND, target + " is not a block device" + (Files.exists(target) ? "" : " (no such device)"),
+                    "give the stick's whole-disk device (lsblk lists them); forge never creates image files under /dev");
+        }
         if (Files.exists(target)) {
             if (!Files.isRegularFile(target)) {
-                throw new LivengException(ErrorCodes.UNSUPPORTED, target + " is not a regular file: writing block devices is not available yet",
-                        "forge into an image file and copy it to the device");
+                throw new LivengException(ErrorCodes.USAGE, target + " is neither a block device nor a regular file",
+                        "give an image file name or a whole-disk device such as /dev/sdb");
             }
             throw new LivengException(ErrorCodes.PREFLIGHT, target + " already exists; forge never overwrites a file",
                     "remove it or choose another name");
