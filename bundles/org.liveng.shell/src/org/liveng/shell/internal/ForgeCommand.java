@@ -50,6 +50,8 @@ public final class ForgeCommand {
             @Parameter(names = { "--allow-fixed-disk" }, presentValue = "true", absentValue = "false") boolean allowFixed,
             @Descriptor("write the manifest here (default: beside the image; liveng-<device>.manifest.json for a device)")
             @Parameter(names = { "--manifest" }, absentValue = "") String manifest,
+            @Descriptor("check the ISO against the distro's SHA256SUMS file (it must list the ISO's file name)")
+            @Parameter(names = { "--sha256sums" }, absentValue = "") String sums,
             @Descriptor("the live ISO") String iso,
             @Descriptor("the image file to create (never overwritten) or the whole-disk device to erase (e.g. /dev/sdb)") String out,
             @Descriptor("settings name=value overriding the recipe, e.g. persistence.size=4G boot.serial=true") String... settings)
@@ -67,6 +69,9 @@ public final class ForgeCommand {
         ForgeRequest request = ForgeRequest.of(Path.of(iso), Path.of(out), recipe).confirmed(yesWipe.isEmpty() ? null : yesWipe, allowFixed);
         if (!manifest.isEmpty()) {
             request = request.manifestAt(Path.of(manifest));
+        }
+        if (!sums.isEmpty()) {
+            request = request.checkedAgainst(Path.of(sums));
         }
         if (dryRun) {
             var plan = forge.plan(request);

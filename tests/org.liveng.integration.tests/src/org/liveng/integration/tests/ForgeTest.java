@@ -61,7 +61,9 @@ class ForgeTest {
     @Test
     void theForgedImagePassesEveryOracle(@TempDir Path dir) throws Exception {
         Path img = dir.resolve("stick.img");
-        ForgeResult r = forge.forge(ForgeRequest.of(iso, img, RECIPE), Progress.NONE);
+        // the ISO checked against a SHA256SUMS file written by coreutils, as the distro publishes it
+        Path sums = Files.writeString(dir.resolve("SHA256SUMS"), "0".repeat(64) + "  other.iso\n" + Fixtures.run("sha256sum", iso.toString()));
+        ForgeResult r = forge.forge(ForgeRequest.of(iso, img, RECIPE).checkedAgainst(sums), Progress.NONE);
         ImagePlan plan = r.plan();
         assertEquals(List.of("LIVENG_SYSTEM", "LIVENG_KERNEL_A", "LIVENG_KERNEL_B", "LIVENG_EFI", "BIOS boot", "persistence"),
                 plan.partitions().stream().map(PartitionPlan::name).toList());
@@ -124,6 +126,7 @@ class ForgeTest {
         // the manifest records what was built from what
         String manifest = Files.readString(r.manifest());
         assertTrue(manifest.contains(sha256(iso, 0, Files.size(iso))), "the ISO's SHA-256 is in the manifest");
+        assertTrue(manifest.contains("SHA256SUMS"), "the manifest says what the ISO was checked against");
         assertEquals(plan.partitions().size(), r.sha256().size());
     }
 
@@ -170,6 +173,24 @@ class ForgeTest {
         LivengException e = assertThrows(LivengException.class, () -> forge.forge(ForgeRequest.of(junk, img, RECIPE), Progress.NONE));
         assertEquals(ErrorCodes.FORMAT, e.code());
         assertFalse(Files.exists(img));
+    }
+
+    @Test
+    void anIsoThatDiffersFromItsSha256SumsFailsAndLeavesNoImage(@TempDir Path dir) throws Exception {
+        Path img = dir.resolve("out.img");
+        Path wrong = Files.writeString(dir.resolve("SHA256SUMS"), "ab".repeat(32) + " *" + iso.getFileName() + "\n");
+        LivengException e = assertThrows(LivengException.class,
+                () -> forge.forge(ForgeRequest.of(iso, img, RECIPE).checkedAgainst(wrong), Progress.NONE));
+        assertEquals(ErrorCodes.FORMAT, e.code());
+        assertTrue(e.getMessage().contains("lists " + "ab".repeat(32)), e.getMessage());
+        assertFalse(Files.exists(img));
+
+        Path unlisted = Files.writeString(dir.resolve("OTHERSUMS"), "ab".repeat(32) + "  debian-live-12.8.0-amd64-gnome.iso\n");
+        e = assertThrows(LivengException.class, () -> forge.plan(ForgeRequest.of(iso, img, RECIPE).checkedAgainst(unlisted)));
+        assertTrue(e.getMessage().contains("does not list " + iso.getFileName()), e.getMessage());
+        Path garbage = Files.writeString(dir.resolve("GARBAGE"), "not a sums file\n");
+        e = assertThrows(LivengException.class, () -> forge.plan(ForgeRequest.of(iso, img, RECIPE).checkedAgainst(garbage)));
+        assertTrue(e.getMessage().contains("GARBAGE line 1 is not"), e.getMessage());
     }
 
     static String sha256(Path file, long offset, long length) throws Exception {

@@ -106,7 +106,7 @@ public final class ForgeEngine implements ImageForge {
     /** Everything decided before writing. */
     record Prepared(ImagePlan plan, GptDisk disk, DistroInfo info, Recipe recipe, KernelUpdateStrategy strategy,
             Bootloader bootloader, SigningService signing, PersistenceEncryption crypt, List<SlotSpec> slots,
-            BootMenu menu, long espSerial, BlockDevice device) {
+            BootMenu menu, long espSerial, BlockDevice device, String expectedSha256) {
     }
 
     @Override
@@ -255,7 +255,8 @@ public final class ForgeEngine implements ImageForge {
         notes.add("kernel arguments: " + String.join(" ", baseArgs));
         ImagePlan plan = new ImagePlan(request.target().toString(), disk.sizeBytes(), disk.diskGuid().toString(), parts, notes,
                 device == null ? "" : device.identity().digest());
-        return new Prepared(plan, disk, info, recipe, strategy, bootloader, signing, crypt, slots, menu, espSerial, device);
+        return new Prepared(plan, disk, info, recipe, strategy, bootloader, signing, crypt, slots, menu, espSerial, device,
+                request.checksums() == null ? null : Checksums.expected(request.checksums(), request.iso()));
     }
 
     @Override
@@ -325,6 +326,13 @@ public final class ForgeEngine implements ImageForge {
         progress.step("copy the ISO into " + SYSTEM);
         GptPartition system = part(p, SYSTEM);
         inputs.put("iso.sha256", copy(request.iso(), ch, system.offsetBytes(512), progress));
+        if (p.expectedSha256() != null) {
+            if (!p.expectedSha256().equals(inputs.get("iso.sha256"))) {
+                throw new LivengException(ErrorCodes.FORMAT, request.iso() + " has SHA-256 " + inputs.get("iso.sha256") + " but "
+                        + request.checksums() + " lists " + p.expectedSha256() + " for it", "download the ISO again; it is damaged or not the one listed");
+            }
+            inputs.put("iso.sha256.listed-in", request.checksums().getFileName().toString());
+        }
 
         KernelInfo k = p.info().defaultKernel();
         progress.step("write kernel " + k.version() + " into " + p.slots().get(0).name());
@@ -376,13 +384,14 @@ public final class ForgeEngine implements ImageForge {
                 }
             }
         }
-        String systemBack = sha256(new RegionChannel(ch, system.offsetBytes(512), p.info().size()));
-        if (!systemBack.equals(inputs.get("iso.sha256"))) {
-            throw new LivengException(ErrorCodes.IO, SYSTEM + " reads back with SHA-256 " + systemBack + ", the ISO has " + inputs.get("iso.sha256"));
-        }
         Map<String, String> sums = new LinkedHashMap<>();
         for (GptPartition part : disk.partitions()) {
-            sums.put(part.name(), sha256(new RegionChannel(ch, part.offsetBytes(512), part.sizeBytes(512))));
+            boolean isSystem = part.name().equals(SYSTEM);
+            String[] h = sha256(new RegionChannel(ch, part.offsetBytes(512), part.sizeBytes(512)), isSystem ? p.info().size() : -1);
+            if (isSystem && !h[1].equals(inputs.get("iso.sha256"))) {
+                throw new LivengException(ErrorCodes.IO, SYSTEM + " reads back with SHA-256 " + h[1] + ", the ISO has " + inputs.get("iso.sha256"));
+            }
+            sums.put(part.name(), h[0]);
         }
         return new Written(inputs, sums, persistence);
     }
@@ -630,14 +639,25 @@ public final class ForgeEngine implements ImageForge {
         }
     }
 
-    static String sha256(RegionChannel region) throws IOException {
+    /**
+     * The SHA-256 of the whole region and, in the same pass, of its first {@code prefix} bytes ({@code -1}: none): the system
+     * partition is read once to check the ISO in it and to hash the partition.
+     */
+    static String[] sha256(RegionChannel region, long prefix) throws IOException {
         MessageDigest md = sha();
+        MessageDigest head = prefix >= 0 ? sha() : null;
         ByteBuffer buf = ByteBuffer.allocateDirect(4 << 20);
+        long pos = 0;
         while (region.read(buf.clear()) > 0) {
             buf.flip();
+            if (head != null && pos < prefix) {
+                head.update(buf.duplicate().limit((int) Math.min(buf.limit(), prefix - pos)));
+            }
+            pos += buf.remaining();
             md.update(buf);
         }
-        return HexFormat.of().formatHex(md.digest());
+        String whole = HexFormat.of().formatHex(md.digest());
+        return new String[] { whole, head == null ? "" : HexFormat.of().formatHex(head.digest()) };
     }
 
     private static MessageDigest sha() {
