@@ -176,6 +176,37 @@ class ForgeTest {
     }
 
     @Test
+    void remasterWritesItsOwnSystemIsoWithoutBootEquipment(@TempDir Path dir) throws Exception {
+        Path img = dir.resolve("remaster.img");
+        ForgeResult r = forge.forge(ForgeRequest.of(iso, img, RECIPE.with("system.mode", "remaster")), Progress.NONE);
+        PartitionPlan system = part(r.plan(), "LIVENG_SYSTEM");
+        Path sys = extract(img, system, dir.resolve("system.iso"));
+        String tree = Fixtures.run("xorriso", "-indev", sys.toString(), "-find", "/", "-exec", "lsdl");
+        assertTrue(tree.contains("'/live/vmlinuz'") && tree.contains("'/live/initrd.img'") && tree.contains("'/live/filesystem.squashfs'"), tree);
+        for (String gone : List.of("'/isolinux", "'/EFI", "'/boot/", "'/md5sum.txt'", "vmlinuz-", "initrd.img-")) {
+            assertFalse(tree.contains(gone), gone + " should be gone: " + tree);
+        }
+        assertEquals(system.filesystemUuid(), Fixtures.run("blkid", "-p", "-o", "value", "-s", "UUID", sys.toString()).strip());
+        assertEquals("LIVENG_SYSTEM", Fixtures.run("blkid", "-p", "-o", "value", "-s", "LABEL", sys.toString()).strip());
+        // the big file and the renamed kernel are the upstream bytes
+        for (String[] pair : new String[][] { { "/live/filesystem.squashfs", "/live/filesystem.squashfs" },
+                { "/live/vmlinuz-6.1.0-50-cloud-amd64", "/live/vmlinuz" } }) {
+            Path a = dir.resolve("a"), b = dir.resolve("b");
+            Fixtures.run("xorriso", "-osirrox", "on", "-indev", iso.toString(), "-extract", pair[0], a.toString());
+            Fixtures.run("xorriso", "-osirrox", "on", "-indev", sys.toString(), "-extract", pair[1], b.toString());
+            assertEquals(sha256(a, 0, Files.size(a)), sha256(b, 0, Files.size(b)), pair[1]);
+            Files.delete(a);
+            Files.delete(b);
+        }
+        // the fallback entry boots the renamed kernel from the remastered system
+        Path esp = extract(img, part(r.plan(), "LIVENG_EFI"), dir.resolve("esp.img"));
+        String cfg = Fixtures.run("mtype", "-i", esp.toString(), "::/boot/grub/grub.cfg");
+        assertTrue(cfg.contains(system.filesystemUuid()), cfg);
+        assertTrue(cfg.contains("/live/vmlinuz ") || cfg.contains("/live/vmlinuz\n"), cfg);
+        assertFalse(cfg.contains("vmlinuz-6.1"), cfg);
+    }
+
+    @Test
     void anIsoThatDiffersFromItsSha256SumsFailsAndLeavesNoImage(@TempDir Path dir) throws Exception {
         Path img = dir.resolve("out.img");
         Path wrong = Files.writeString(dir.resolve("SHA256SUMS"), "ab".repeat(32) + " *" + iso.getFileName() + "\n");

@@ -106,7 +106,7 @@ public final class ForgeEngine implements ImageForge {
     /** Everything decided before writing. */
     record Prepared(ImagePlan plan, GptDisk disk, DistroInfo info, Recipe recipe, KernelUpdateStrategy strategy,
             Bootloader bootloader, SigningService signing, PersistenceEncryption crypt, List<SlotSpec> slots,
-            BootMenu menu, long espSerial, BlockDevice device, String expectedSha256) {
+            BootMenu menu, long espSerial, BlockDevice device, String expectedSha256, String systemUuid, long systemBytes) {
     }
 
     @Override
@@ -123,15 +123,20 @@ public final class ForgeEngine implements ImageForge {
         if (device == null) {
             checkTarget(request.target());
         }
-        if (!recipe.get(RecipeSettings.SYSTEM_MODE).equals("copy")) {
-            throw new LivengException(ErrorCodes.UNSUPPORTED, "system.mode=" + recipe.get(RecipeSettings.SYSTEM_MODE)
-                    + " is not available yet", "use system.mode=copy (the upstream ISO byte for byte)");
+        String mode = recipe.get(RecipeSettings.SYSTEM_MODE);
+        if (!mode.equals("copy") && !mode.equals("remaster")) {
+            throw new LivengException(ErrorCodes.USAGE, "system.mode=" + mode + " is neither copy nor remaster", RecipeSettings.SYSTEM_MODE.help());
         }
+        boolean remaster = mode.equals("remaster");
+        String systemUuid;
+        long systemBytes;
         DistroInfo info;
         List<String> isoArgs;
         try (Medium medium = IsoFiles.open(request.iso())) {
             info = distro(recipe).inspect(medium);
             isoArgs = IsoBootArgs.read(medium);
+            systemUuid = remaster ? Reproducible.isoUuid(recipe, "system") : info.volumeUuid();
+            systemBytes = remaster ? Remaster.writer(medium, info, recipe, systemUuid).size() : info.size();
         } catch (IOException e) {
             throw new LivengException(ErrorCodes.IO, request.iso() + ": " + e.getMessage(), null, e);
         }
@@ -158,7 +163,7 @@ public final class ForgeEngine implements ImageForge {
         }
         boolean bios = Boolean.parseBoolean(recipe.get(RecipeSettings.BIOS));
         long espSize = size(recipe, RecipeSettings.ESP_SIZE);
-        long systemSize = roundUp(info.size(), MIB);
+        long systemSize = roundUp(systemBytes, MIB);
         String persistenceSetting = recipe.get(RecipeSettings.PERSISTENCE_SIZE);
         long fixed = systemSize + slots.stream().mapToLong(SlotSpec::sizeBytes).sum() + espSize + (bios ? MIB : 0);
         long imageSize;
@@ -212,8 +217,8 @@ public final class ForgeEngine implements ImageForge {
         List<BootEntry> entries = new ArrayList<>(strategy.bootEntries(recipe, baseArgs));
         List<String> fallbackArgs = new ArrayList<>(baseArgs);
         fallbackArgs.add("liveng-fallback");
-        entries.add(new BootEntry("fallback", "liveng: original kernel " + kernel.version() + " (fallback)", info.volumeUuid(),
-                kernel.kernelPath(), kernel.initrdPath(), fallbackArgs, false));
+        entries.add(new BootEntry("fallback", "liveng: original kernel " + kernel.version() + " (fallback)", systemUuid,
+                remaster ? Remaster.KERNEL : kernel.kernelPath(), remaster ? Remaster.INITRD : kernel.initrdPath(), fallbackArgs, false));
         BootMenu menu = new BootMenu(entries, Integer.parseInt(recipe.get(RecipeSettings.BOOT_TIMEOUT)),
                 Boolean.parseBoolean(recipe.get(RecipeSettings.SERIAL)), espUuid, STATE_PATH);
         List<PartitionPlan> parts = new ArrayList<>();
@@ -223,8 +228,10 @@ public final class ForgeEngine implements ImageForge {
             String content;
             if (p.name().equals(SYSTEM)) {
                 fs = "iso9660";
-                fsUuid = info.volumeUuid();
-                content = "the upstream ISO " + request.iso().getFileName() + " byte for byte (" + info.size() + " bytes)";
+                fsUuid = systemUuid;
+                content = remaster ? "the upstream tree of " + request.iso().getFileName() + " remastered without boot equipment, kernel as "
+                        + Remaster.KERNEL + " (" + systemBytes + " bytes)"
+                        : "the upstream ISO " + request.iso().getFileName() + " byte for byte (" + info.size() + " bytes)";
             } else if (p.name().equals(EFI)) {
                 fs = "vfat";
                 fsUuid = espUuid;
@@ -256,7 +263,7 @@ public final class ForgeEngine implements ImageForge {
         ImagePlan plan = new ImagePlan(request.target().toString(), disk.sizeBytes(), disk.diskGuid().toString(), parts, notes,
                 device == null ? "" : device.identity().digest());
         return new Prepared(plan, disk, info, recipe, strategy, bootloader, signing, crypt, slots, menu, espSerial, device,
-                request.checksums() == null ? null : Checksums.expected(request.checksums(), request.iso()));
+                request.checksums() == null ? null : Checksums.expected(request.checksums(), request.iso()), systemUuid, systemBytes);
     }
 
     @Override
@@ -323,9 +330,19 @@ public final class ForgeEngine implements ImageForge {
         Map<String, String> inputs = new LinkedHashMap<>();
         ImageStick stick = new ImageStick(ch, p.disk());
 
-        progress.step("copy the ISO into " + SYSTEM);
         GptPartition system = part(p, SYSTEM);
-        inputs.put("iso.sha256", copy(request.iso(), ch, system.offsetBytes(512), progress));
+        boolean remaster = p.recipe().get(RecipeSettings.SYSTEM_MODE).equals("remaster");
+        if (remaster) {
+            progress.step("check the ISO");
+            try (FileChannel in = FileChannel.open(request.iso(), StandardOpenOption.READ)) {
+                inputs.put("iso.sha256", sha256(new RegionChannel(in, 0, in.size()), -1)[0]);
+            }
+            progress.step("write the remastered system into " + SYSTEM);
+            Remaster.writer(iso, p.info(), p.recipe(), p.systemUuid()).write(ch, system.offsetBytes(512));
+        } else {
+            progress.step("copy the ISO into " + SYSTEM);
+            inputs.put("iso.sha256", copy(request.iso(), ch, system.offsetBytes(512), progress));
+        }
         if (p.expectedSha256() != null) {
             if (!p.expectedSha256().equals(inputs.get("iso.sha256"))) {
                 throw new LivengException(ErrorCodes.FORMAT, request.iso() + " has SHA-256 " + inputs.get("iso.sha256") + " but "
@@ -388,7 +405,7 @@ public final class ForgeEngine implements ImageForge {
         for (GptPartition part : disk.partitions()) {
             boolean isSystem = part.name().equals(SYSTEM);
             String[] h = sha256(new RegionChannel(ch, part.offsetBytes(512), part.sizeBytes(512)), isSystem ? p.info().size() : -1);
-            if (isSystem && !h[1].equals(inputs.get("iso.sha256"))) {
+            if (isSystem && !remaster && !h[1].equals(inputs.get("iso.sha256"))) {
                 throw new LivengException(ErrorCodes.IO, SYSTEM + " reads back with SHA-256 " + h[1] + ", the ISO has " + inputs.get("iso.sha256"));
             }
             sums.put(part.name(), h[0]);
