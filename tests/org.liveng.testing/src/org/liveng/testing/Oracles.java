@@ -26,12 +26,25 @@ public final class Oracles {
         try {
             return RUNNER.run(c);
         } catch (LivengException e) {
-            if (ErrorCodes.ENVIRONMENT.equals(e.code())) {
-                fail(e.getMessage() + " (" + e.hint() + "); this test needs it as an oracle");
-            }
-            fail(e.getMessage());
-            return null;
+            return failed(e);
         }
+    }
+
+    /** Runs a tool whose exit status the test judges itself (a refusal is the expected answer); a missing tool fails. */
+    public static ExecResult runAllowingFailure(Command c) {
+        try {
+            return RUNNER.runAllowingFailure(c);
+        } catch (LivengException e) {
+            return failed(e);
+        }
+    }
+
+    private static ExecResult failed(LivengException e) {
+        if (ErrorCodes.ENVIRONMENT.equals(e.code())) {
+            fail(e.getMessage() + " (" + e.hint() + "); this test needs it as an oracle");
+        }
+        fail(e.getMessage());
+        return null;
     }
 
     /**
