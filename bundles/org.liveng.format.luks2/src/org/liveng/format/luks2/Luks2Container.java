@@ -37,7 +37,7 @@ import org.liveng.api.Secret;
  * Pure Java: no root, no device-mapper. Passphrases and keys stay in byte
  * arrays that are wiped after use and never appear in messages.
  */
-public final class Luks2Container {
+public final class Luks2Container implements Unlockable {
     static final int KEYSLOT_SECTOR = 512;
     static final int STRIPES = 4000;
     static final int SALT_BYTES = 32;
@@ -267,22 +267,11 @@ public final class Luks2Container {
 
     // ---------------------------------------------------------------- unlock
 
-    /** Unlocks with a passphrase. */
-    public Unlocked unlock(Secret passphrase) throws LivengException {
-        byte[] p = passphrase.copy();
-        try {
-            return unlock(p);
-        } finally {
-            Arrays.fill(p, (byte) 0);
-        }
-    }
-
     /**
-     * Unlocks with passphrase or key file bytes (a key file is its whole
-     * content, as {@code cryptsetup --key-file} reads it). Keyslots of high
-     * priority are tried first; priority 0 ("ignore") slots are skipped.
-     * None matching is a {@code USAGE} error.
+     * Keyslots of high priority are tried first; priority 0 ("ignore") slots
+     * are skipped.
      */
+    @Override
     public Unlocked unlock(byte[] passphrase) throws LivengException {
         List<Luks2Keyslot> order = new ArrayList<>();
         metadata.keyslots().values().stream().filter(k -> k.priority() == 2).forEach(order::add);
@@ -694,7 +683,8 @@ public final class Luks2Container {
         return b;
     }
 
-    static String randomUuid(SecureRandom r) {
+    /** A version 4 UUID from {@code r} (reproducible with a seeded source). */
+    public static String randomUuid(SecureRandom r) {
         byte[] b = randomBytes(r, 16);
         b[6] = (byte) ((b[6] & 0x0f) | 0x40);
         b[8] = (byte) ((b[8] & 0x3f) | 0x80);
