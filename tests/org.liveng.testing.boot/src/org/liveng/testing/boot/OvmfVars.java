@@ -12,6 +12,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.liveng.api.FormatException;
+import org.liveng.format.efivar.EfiGuid;
+import org.liveng.format.efivar.EfiSignatureData;
+import org.liveng.format.efivar.EfiSignatureList;
+
 /**
  * A read-only view of an OVMF variable store file ({@code OVMF_VARS*.fd}): the firmware volume
  * header, the authenticated variable store header and its variables (only those in state "added").
@@ -20,11 +25,11 @@ import java.util.UUID;
  */
 public final class OvmfVars {
     /** EFI_GLOBAL_VARIABLE: PK, KEK, SecureBoot, Boot####. */
-    public static final UUID EFI_GLOBAL_VARIABLE = UUID.fromString("8be4df61-93ca-11d2-aa0d-00e098032b8c");
+    public static final UUID EFI_GLOBAL_VARIABLE = EfiGuid.GLOBAL_VARIABLE.uuid();
     /** EFI_IMAGE_SECURITY_DATABASE_GUID: db, dbx. */
-    public static final UUID IMAGE_SECURITY_DATABASE = UUID.fromString("d719b2cb-3d3a-4596-a3bc-dad00e67656f");
+    public static final UUID IMAGE_SECURITY_DATABASE = EfiGuid.IMAGE_SECURITY_DATABASE.uuid();
     /** EFI_CERT_X509_GUID: the signature type of an X.509 certificate list. */
-    public static final UUID CERT_X509 = UUID.fromString("a5c059a1-94e4-4aa7-87b5-ab155c2bf072");
+    public static final UUID CERT_X509 = EfiGuid.CERT_X509.uuid();
 
     private static final int VAR_ADDED = 0x3F;
     private static final int HEADER = 60;
@@ -95,40 +100,26 @@ public final class OvmfVars {
         return variable("db", IMAGE_SECURITY_DATABASE);
     }
 
-    /** The entries of a sequence of EFI_SIGNATURE_LISTs (the data of db, KEK, PK). */
+    /** The entries of a sequence of EFI_SIGNATURE_LISTs (the data of db, KEK, PK), parsed by liveng's efivar library. */
     public static List<Signature> signatures(byte[] lists) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(lists).order(ByteOrder.LITTLE_ENDIAN);
         List<Signature> out = new ArrayList<>();
-        int off = 0;
-        while (off < lists.length) {
-            if (off + 28 > lists.length) {
-                throw new IOException("truncated EFI_SIGNATURE_LIST at " + off);
+        try {
+            for (EfiSignatureList list : EfiSignatureList.parse(lists, "EFI signature lists")) {
+                for (EfiSignatureData d : list.signatures()) {
+                    out.add(new Signature(list.signatureType().uuid(), d.owner().uuid(), d.data()));
+                }
             }
-            UUID type = guid(b, off);
-            int listSize = b.getInt(off + 16);
-            int headerSize = b.getInt(off + 20);
-            int sigSize = b.getInt(off + 24);
-            if (listSize < 28 || off + (long) listSize > lists.length || sigSize < 16 || headerSize < 0
-                    || (listSize - 28 - headerSize) % sigSize != 0) {
-                throw new IOException("malformed EFI_SIGNATURE_LIST at " + off);
-            }
-            for (int s = off + 28 + headerSize; s < off + listSize; s += sigSize) {
-                out.add(new Signature(type, guid(b, s), Arrays.copyOfRange(lists, s + 16, s + sigSize)));
-            }
-            off += listSize;
+        } catch (FormatException e) {
+            throw new IOException(e.getMessage(), e);
         }
         return out;
     }
 
-    static UUID guid(ByteBuffer b, int off) {
-        long d1 = Integer.toUnsignedLong(b.getInt(off));
-        long d2 = Short.toUnsignedLong(b.getShort(off + 4));
-        long d3 = Short.toUnsignedLong(b.getShort(off + 6));
-        long msb = (d1 << 32) | (d2 << 16) | d3;
-        long lsb = 0;
-        for (int i = 8; i < 16; i++) {
-            lsb = (lsb << 8) | Byte.toUnsignedLong(b.get(off + i));
+    static UUID guid(ByteBuffer b, int off) throws IOException {
+        try {
+            return EfiGuid.read(b.array(), off).uuid();
+        } catch (FormatException e) {
+            throw new IOException(e.getMessage(), e);
         }
-        return new UUID(msb, lsb);
     }
 }
