@@ -2,7 +2,6 @@ package org.liveng.format.luks2;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SeekableByteChannel;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -10,6 +9,7 @@ import java.util.List;
 
 import org.liveng.api.ErrorCodes;
 import org.liveng.api.LivengException;
+import org.liveng.api.medium.FixedSizeChannel;
 
 /**
  * The plaintext of an {@code aes-xts-plain64} data segment as a channel, the
@@ -25,7 +25,7 @@ import org.liveng.api.LivengException;
  * cover whole sectors read, decrypt and re-encrypt the sectors they touch.
  * Not thread-safe. Closing it wipes the cipher buffers, not the underlying channel.
  */
-public final class CryptChannel implements SeekableByteChannel {
+public final class CryptChannel extends FixedSizeChannel {
     static final int BATCH = 1 << 20;
 
     private final ContainerRegion data;
@@ -34,8 +34,6 @@ public final class CryptChannel implements SeekableByteChannel {
     private final long ivBase;
     private final int ivStep;
     private final AesXts xts;
-    private long position;
-    private boolean open = true;
 
     /**
      * @param data the data area; its position 0 is the first byte of the segment
@@ -45,9 +43,7 @@ public final class CryptChannel implements SeekableByteChannel {
      * @param key the volume key (copied into the cipher; the caller keeps ownership)
      */
     public CryptChannel(ContainerRegion data, long length, int sectorSize, long ivBase, VolumeKey key) {
-        if (length % sectorSize != 0) {
-            throw new IllegalArgumentException("segment length " + length + " is not a multiple of the sector size " + sectorSize);
-        }
+        super(wholeSectors(length, sectorSize), "an encrypted segment");
         this.data = data;
         this.length = length;
         this.sectorSize = sectorSize;
@@ -63,6 +59,7 @@ public final class CryptChannel implements SeekableByteChannel {
     @Override
     public int read(ByteBuffer dst) throws IOException {
         ensureOpen();
+        long position = position();
         if (position >= length) {
             return -1;
         }
@@ -80,7 +77,7 @@ public final class CryptChannel implements SeekableByteChannel {
         }
         dst.put(buf, (int) (position - first * sectorSize), n);
         java.util.Arrays.fill(buf, (byte) 0);
-        position += n;
+        advance(n);
         return n;
     }
 
@@ -90,6 +87,7 @@ public final class CryptChannel implements SeekableByteChannel {
         if (!src.hasRemaining()) {
             return 0;
         }
+        long position = position();
         if (position >= length) {
             throw new IOException("write at " + position + " beyond the end of the encrypted segment (" + length + " bytes)");
         }
@@ -108,7 +106,7 @@ public final class CryptChannel implements SeekableByteChannel {
             throw new IOException(e.getMessage(), e);
         }
         java.util.Arrays.fill(buf, (byte) 0);
-        position += n;
+        advance(n);
         return n;
     }
 
@@ -175,44 +173,16 @@ public final class CryptChannel implements SeekableByteChannel {
     }
 
     @Override
-    public long position() {
-        return position;
-    }
-
-    @Override
-    public SeekableByteChannel position(long newPosition) {
-        if (newPosition < 0) {
-            throw new IllegalArgumentException("negative position");
-        }
-        position = newPosition;
-        return this;
-    }
-
-    @Override
-    public long size() {
-        return length;
-    }
-
-    @Override
-    public SeekableByteChannel truncate(long size) throws IOException {
-        throw new IOException("an encrypted segment has a fixed size");
-    }
-
-    @Override
-    public boolean isOpen() {
-        return open;
-    }
-
-    @Override
     public void close() {
-        open = false;
+        markClosed();
         xts.close();
     }
 
-    private void ensureOpen() throws ClosedChannelException {
-        if (!open) {
-            throw new ClosedChannelException();
+    private static long wholeSectors(long length, int sectorSize) {
+        if (length % sectorSize != 0) {
+            throw new IllegalArgumentException("segment length " + length + " is not a multiple of the sector size " + sectorSize);
         }
+        return length;
     }
 
     private static long ceilDiv(long a, long b) {
