@@ -17,6 +17,7 @@ import org.liveng.api.plan.ImageForge;
 import org.liveng.api.plan.ImagePlan;
 import org.liveng.api.recipe.Recipe;
 import org.liveng.core.internal.recipe.RecipeCodec;
+import org.liveng.platform.blockdev.BlockDevices;
 import org.liveng.platform.posix.NativeCalls;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -77,7 +78,7 @@ public final class ForgeCommand {
             var plan = forge.plan(request);
             return json ? Json.of(plan) : plan;
         }
-        if (yesWipe.isEmpty() && Files.exists(Path.of(out)) && !Files.isRegularFile(Path.of(out))) {
+        if (yesWipe.isEmpty() && BlockDevices.isBlockDevice(Path.of(out))) {
             ImagePlan plan = forge.plan(request);
             request = request.confirmed(askForDevice(plan, out), allowFixed).boundTo(plan.targetIdentity());
         }

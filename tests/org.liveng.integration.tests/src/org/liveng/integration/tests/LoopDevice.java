@@ -16,7 +16,7 @@ import org.liveng.api.LivengException;
 final class LoopDevice implements AutoCloseable {
     final Path backing;
     final Path device;
-    private final List<String> cleanups = new ArrayList<>();
+    private final List<String[]> cleanups = new ArrayList<>();
 
     private LoopDevice(Path backing, Path device) {
         this.backing = backing;
@@ -62,14 +62,14 @@ final class LoopDevice implements AutoCloseable {
     /** Runs {@code argv} now and {@code undo} (e.g. umount, swapoff) before the device is detached. */
     void using(String[] argv, String... undo) throws LivengException {
         Fixtures.run(argv);
-        cleanups.add(0, String.join("\u0000", undo));
+        cleanups.add(0, undo);
     }
 
     @Override
     public void close() {
-        for (String c : cleanups) {
+        for (String[] undo : cleanups) {
             try {
-                Fixtures.run(c.split("\u0000"));
+                Fixtures.run(undo);
             } catch (LivengException e) {
                 // best effort; the detach below reports a leftover
             }
