@@ -22,7 +22,8 @@ import org.liveng.platform.exec.RunningProcess;
  * A QEMU test machine: firmware, a boot disk and further virtual disks, all raw images on virtio-blk.
  * Fixed settings: {@code -accel tcg,tb-size=64 -smp 1 -nic none -no-reboot -display none}, serial
  * console on QEMU's standard input/output, 2048 MiB unless set otherwise. A machine can be booted
- * several times in sequence (reboot tests); disks keep what each boot wrote. One VM at a time.
+ * several times in sequence (reboot tests); disks keep what each boot wrote. One VM at a time on the
+ * host: {@link #boot} waits while another test JVM runs one.
  *
  * <pre>
  * Machine m = Machine.builder(Firmware.UEFI_SECUREBOOT_MS).bootDisk(img).disk(steps, true).build();
@@ -114,7 +115,17 @@ public final class Machine {
 
         Path work = Files.createTempDirectory("liveng-boot-", PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rwx------")));
-        Runnable cleanup = () -> deleteTree(work);
+        Runnable release;
+        try {
+            release = VmSlot.acquire();
+        } catch (IOException | RuntimeException e) {
+            deleteTree(work);
+            throw e;
+        }
+        Runnable cleanup = () -> {
+            deleteTree(work);
+            release.run();
+        };
         try {
             Path vars = null;
             if (firmware.isUefi()) {
