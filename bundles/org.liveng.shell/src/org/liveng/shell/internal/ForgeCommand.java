@@ -87,7 +87,7 @@ public final class ForgeCommand {
             java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
             m.put("plan", result.plan());
             m.put("manifest", result.manifest().toString());
-            m.put("sha256", result.sha256());
+            m.put("partitionDigests", result.digests());
             m.put("seconds", result.seconds());
             return Json.of(m);
         }

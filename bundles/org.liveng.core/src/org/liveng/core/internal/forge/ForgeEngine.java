@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -17,6 +16,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import org.liveng.api.ErrorCodes;
 import org.liveng.api.LivengException;
@@ -279,6 +280,7 @@ public final class ForgeEngine implements ImageForge {
         boolean done = false;
         FileChannel ch = null;
         AutoCloseable claim = null;
+        WrittenRanges written = new WrittenRanges();
         try (Medium iso = IsoFiles.open(request.iso())) {
             if (device != null) {
                 claim = nativeCalls.claimExclusively(device.devicePath());
@@ -292,10 +294,10 @@ public final class ForgeEngine implements ImageForge {
                     throw new LivengException(ErrorCodes.PREFLIGHT, target + " changed since it was planned and confirmed: "
                             + String.join("; ", changed), "nothing was written; plan and confirm again");
                 }
-                ch = FileChannel.open(target, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                ch = new RecordingChannel(FileChannel.open(target, StandardOpenOption.READ, StandardOpenOption.WRITE), written);
             } else {
-                ch = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE,
-                        StandardOpenOption.SPARSE);
+                ch = new RecordingChannel(FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                        StandardOpenOption.WRITE, StandardOpenOption.SPARSE), written);
                 ch.write(ByteBuffer.allocate(1), p.disk().sizeBytes() - 1);
             }
             // the first destructive write: no partition table, so a forge that stops half way leaves nothing that looks valid;
@@ -304,7 +306,7 @@ public final class ForgeEngine implements ImageForge {
             if (device != null) {
                 wipeSignatures(ch, p.disk());
             }
-            Written w = write(p, request, iso, ch, progress);
+            Written w = write(p, request, iso, ch, written, progress);
             Files.writeString(manifest, Json.manifest(p.plan(), w.inputs(), w.sums(), w.persistence().parameters(), p.info()),
                     StandardCharsets.UTF_8);
             done = true;
@@ -324,25 +326,30 @@ public final class ForgeEngine implements ImageForge {
     record Written(Map<String, String> inputs, Map<String, String> sums, PersistenceResult persistence) {
     }
 
-    /** Writes every partition, then the partition table, then reads everything back. */
-    private Written write(Prepared p, ForgeRequest request, Medium iso, FileChannel ch, Progress progress)
+    /**
+     * Writes every partition, then the partition table, then reads back what was written: the system partition while it is
+     * copied, the others at the end (only their written ranges, see {@link ChunkDigest}).
+     */
+    private Written write(Prepared p, ForgeRequest request, Medium iso, FileChannel ch, WrittenRanges written, Progress progress)
             throws LivengException, IOException {
         Map<String, String> inputs = new LinkedHashMap<>();
         ImageStick stick = new ImageStick(ch, p.disk());
 
         GptPartition system = part(p, SYSTEM);
         boolean remaster = p.recipe().get(RecipeSettings.SYSTEM_MODE).equals("remaster");
+        String systemDigest = null;
         if (remaster) {
             progress.step("check the ISO");
-            try (FileChannel in = FileChannel.open(request.iso(), StandardOpenOption.READ)) {
-                inputs.put("iso.sha256", sha256(new RegionChannel(in, 0, in.size()), -1)[0]);
-            }
+            inputs.put("iso.sha256", sha256(request.iso()));
             progress.step("write the remastered system into " + SYSTEM);
             Remaster.writer(iso, p.info(), p.recipe(), p.systemUuid()).write(ch, system.offsetBytes(512));
         } else {
             progress.step("copy the ISO into " + SYSTEM);
-            inputs.put("iso.sha256", copy(request.iso(), ch, system.offsetBytes(512), progress));
+            IsoCopy.Result copied = IsoCopy.copy(request.iso(), ch, system.offsetBytes(512), system.sizeBytes(512), SYSTEM, progress);
+            inputs.put("iso.sha256", copied.isoSha256());
+            systemDigest = copied.partitionDigest();
         }
+        long systemWritten = written.bytesWithin(system.offsetBytes(512), system.offsetBytes(512) + system.sizeBytes(512));
         if (p.expectedSha256() != null) {
             if (!p.expectedSha256().equals(inputs.get("iso.sha256"))) {
                 throw new LivengException(ErrorCodes.FORMAT, request.iso() + " has SHA-256 " + inputs.get("iso.sha256") + " but "
@@ -401,14 +408,18 @@ public final class ForgeEngine implements ImageForge {
                 }
             }
         }
+        if (written.bytesWithin(system.offsetBytes(512), system.offsetBytes(512) + system.sizeBytes(512)) != systemWritten) {
+            throw new LivengException(ErrorCodes.INTERNAL, "a later step wrote into " + SYSTEM + " after the ISO was copied and read back");
+        }
         Map<String, String> sums = new LinkedHashMap<>();
-        for (GptPartition part : disk.partitions()) {
-            boolean isSystem = part.name().equals(SYSTEM);
-            String[] h = sha256(new RegionChannel(ch, part.offsetBytes(512), part.sizeBytes(512)), isSystem ? p.info().size() : -1);
-            if (isSystem && !remaster && !h[1].equals(inputs.get("iso.sha256"))) {
-                throw new LivengException(ErrorCodes.IO, SYSTEM + " reads back with SHA-256 " + h[1] + ", the ISO has " + inputs.get("iso.sha256"));
+        ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), IsoCopy.daemon("liveng-verify"));
+        try {
+            for (GptPartition part : disk.partitions()) {
+                sums.put(part.name(), part.name().equals(SYSTEM) && systemDigest != null ? systemDigest
+                        : ChunkDigest.of(ch, part.offsetBytes(512), part.sizeBytes(512), written, pool));
             }
-            sums.put(part.name(), h[0]);
+        } finally {
+            pool.shutdownNow();
         }
         return new Written(inputs, sums, persistence);
     }
@@ -622,30 +633,6 @@ public final class ForgeEngine implements ImageForge {
         }, medium.source() + ":" + path);
     }
 
-    private static String copy(Path iso, FileChannel ch, long offset, Progress progress) throws IOException {
-        MessageDigest md = sha();
-        try (FileChannel in = FileChannel.open(iso, StandardOpenOption.READ)) {
-            long size = in.size();
-            ByteBuffer buf = ByteBuffer.allocateDirect(4 << 20);
-            long pos = 0;
-            while (pos < size) {
-                buf.clear();
-                int n = in.read(buf, pos);
-                if (n < 0) {
-                    throw new IOException(iso + " ended at " + pos + " of " + size + " bytes");
-                }
-                buf.flip();
-                md.update(buf.duplicate());
-                while (buf.hasRemaining()) {
-                    ch.write(buf, offset + pos + (n - buf.remaining()));
-                }
-                pos += n;
-                progress.bytes(pos, size);
-            }
-        }
-        return HexFormat.of().formatHex(md.digest());
-    }
-
     private static void writeContent(Content c, FileChannel ch, long offset) throws IOException {
         try (InputStream in = c.open()) {
             byte[] all = in.readAllBytes();
@@ -656,33 +643,16 @@ public final class ForgeEngine implements ImageForge {
         }
     }
 
-    /**
-     * The SHA-256 of the whole region and, in the same pass, of its first {@code prefix} bytes ({@code -1}: none): the system
-     * partition is read once to check the ISO in it and to hash the partition.
-     */
-    static String[] sha256(RegionChannel region, long prefix) throws IOException {
-        MessageDigest md = sha();
-        MessageDigest head = prefix >= 0 ? sha() : null;
-        ByteBuffer buf = ByteBuffer.allocateDirect(4 << 20);
-        long pos = 0;
-        while (region.read(buf.clear()) > 0) {
-            buf.flip();
-            if (head != null && pos < prefix) {
-                head.update(buf.duplicate().limit((int) Math.min(buf.limit(), prefix - pos)));
+    /** The SHA-256 of a whole file. */
+    static String sha256(Path file) throws IOException {
+        MessageDigest md = ChunkDigest.sha();
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buf = ByteBuffer.allocateDirect(IsoCopy.BLOCK);
+            while (in.read(buf.clear()) > 0) {
+                md.update(buf.flip());
             }
-            pos += buf.remaining();
-            md.update(buf);
         }
-        String whole = HexFormat.of().formatHex(md.digest());
-        return new String[] { whole, head == null ? "" : HexFormat.of().formatHex(head.digest()) };
-    }
-
-    private static MessageDigest sha() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return HexFormat.of().formatHex(md.digest());
     }
 
     private static GptPartition part(Prepared p, String name) {

@@ -29,7 +29,8 @@ final class Json {
         m.put("inputs", inputs);
         m.put("distro", Map.of("name", info.name(), "release", info.release(), "kernel", info.defaultKernel().version()));
         m.put("persistence", persistence);
-        m.put("partitionSha256", sums);
+        m.put("partitionDigestAlgorithm", "sha256 of the sha256s of 1 MiB chunks; bytes not written count as zeros");
+        m.put("partitionDigests", sums);
         return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(m) + "\n";
     }
 }
