@@ -1,5 +1,8 @@
 package org.liveng.platform.posix;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
 import org.liveng.api.ErrorCodes;
 import org.liveng.api.LivengException;
 import org.osgi.service.component.annotations.Component;
@@ -10,28 +13,56 @@ import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
 import jnr.posix.util.DefaultPOSIXHandler;
 
-/** {@link NativeCalls} through jnr-posix's native (not Java-emulated) implementation. */
+/**
+ * {@link NativeCalls} through jnr-posix's native (not Java-emulated) implementation. Binding the native
+ * library takes a few hundred milliseconds (jnr generates its call stubs), so it starts on a thread of its
+ * own when the component is created and the first call waits for it: a command's other start-up work (an
+ * ISO's inspection) runs meanwhile on the other core.
+ */
 @Component(service = NativeCalls.class)
 public final class JnrNativeCalls implements NativeCalls {
-    private final POSIX posix;
+    private final CompletableFuture<POSIX> binding = new CompletableFuture<>();
 
     public JnrNativeCalls() {
-        this.posix = POSIXFactory.getNativePOSIX(new DefaultPOSIXHandler());
+        Thread t = new Thread(() -> {
+            try {
+                binding.complete(POSIXFactory.getNativePOSIX(new DefaultPOSIXHandler()));
+            } catch (RuntimeException | LinkageError e) {
+                binding.completeExceptionally(e);
+            }
+        }, "liveng-jnr-binding");
+        t.setContextClassLoader(JnrNativeCalls.class.getClassLoader());
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private POSIX posix() {
+        try {
+            return binding.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
     }
 
     /** Whether the native library loaded (jnr falls back to a Java emulation otherwise). */
     public boolean isNative() {
-        return posix.isNative();
+        return posix().isNative();
     }
 
     @Override
     public int geteuid() {
-        return posix.geteuid();
+        return posix().geteuid();
     }
 
     @Override
     public boolean isatty(int fd) {
-        return posix.libc().isatty(fd) == 1;
+        return posix().libc().isatty(fd) == 1;
     }
 
     /** Linux's lseek whence values for sparse files. */
@@ -40,9 +71,9 @@ public final class JnrNativeCalls implements NativeCalls {
 
     @Override
     public java.util.List<long[]> dataRanges(java.nio.file.Path file) throws LivengException {
-        int fd = posix.open(file.toString(), OpenFlags.O_RDONLY.intValue(), 0);
+        int fd = posix().open(file.toString(), OpenFlags.O_RDONLY.intValue(), 0);
         if (fd < 0) {
-            Errno e = Errno.valueOf(posix.errno());
+            Errno e = Errno.valueOf(posix().errno());
             throw new LivengException(ErrorCodes.IO, file + ": cannot open: " + e.description() + " (" + e.name() + ")", null);
         }
         try {
@@ -50,14 +81,14 @@ public final class JnrNativeCalls implements NativeCalls {
             java.util.List<long[]> ranges = new java.util.ArrayList<>();
             long pos = 0;
             while (pos < size) {
-                long data = posix.lseekLong(fd, pos, SEEK_DATA);
+                long data = posix().lseekLong(fd, pos, SEEK_DATA);
                 if (data < 0) {
-                    if (posix.errno() == Errno.ENXIO.intValue()) {
+                    if (posix().errno() == Errno.ENXIO.intValue()) {
                         break; // no data after pos
                     }
                     return java.util.List.of(new long[] { 0, size });
                 }
-                long hole = posix.lseekLong(fd, data, SEEK_HOLE);
+                long hole = posix().lseekLong(fd, data, SEEK_HOLE);
                 if (hole < 0) {
                     hole = size;
                 }
@@ -68,18 +99,18 @@ public final class JnrNativeCalls implements NativeCalls {
         } catch (java.io.IOException e) {
             throw new LivengException(ErrorCodes.IO, file + ": " + e.getMessage(), null, e);
         } finally {
-            posix.close(fd);
+            posix().close(fd);
         }
     }
 
     @Override
     public boolean inUseExclusively(String path) throws LivengException {
-        int fd = posix.open(path, OpenFlags.O_RDONLY.intValue() | OpenFlags.O_EXCL.intValue(), 0);
+        int fd = posix().open(path, OpenFlags.O_RDONLY.intValue() | OpenFlags.O_EXCL.intValue(), 0);
         if (fd >= 0) {
-            posix.close(fd);
+            posix().close(fd);
             return false;
         }
-        int errno = posix.errno();
+        int errno = posix().errno();
         if (errno == Errno.EBUSY.intValue()) {
             return true;
         }
@@ -89,13 +120,13 @@ public final class JnrNativeCalls implements NativeCalls {
 
     @Override
     public AutoCloseable claimExclusively(String path) throws LivengException {
-        int fd = posix.open(path, OpenFlags.O_RDONLY.intValue() | OpenFlags.O_EXCL.intValue(), 0);
+        int fd = posix().open(path, OpenFlags.O_RDONLY.intValue() | OpenFlags.O_EXCL.intValue(), 0);
         if (fd < 0) {
-            Errno e = Errno.valueOf(posix.errno());
+            Errno e = Errno.valueOf(posix().errno());
             throw new LivengException(e == Errno.EBUSY ? ErrorCodes.PREFLIGHT : ErrorCodes.IO,
                     path + ": cannot claim it exclusively: " + e.description() + " (" + e.name() + ")",
                     e == Errno.EBUSY ? "it is mounted, active swap or held by another program; release it first" : null);
         }
-        return () -> posix.close(fd);
+        return () -> posix().close(fd);
     }
 }

@@ -278,7 +278,7 @@ public final class ForgeEngine implements ImageForge {
         Path target = device == null ? request.target() : Path.of(device.devicePath());
         Path manifest = manifestPath(request, device);
         boolean done = false;
-        FileChannel ch = null;
+        RecordingChannel ch = null;
         AutoCloseable claim = null;
         WrittenRanges written = new WrittenRanges();
         try (Medium iso = IsoFiles.open(request.iso())) {
@@ -330,7 +330,7 @@ public final class ForgeEngine implements ImageForge {
      * Writes every partition, then the partition table, then reads back what was written: the system partition while it is
      * copied, the others at the end (only their written ranges, see {@link ChunkDigest}).
      */
-    private Written write(Prepared p, ForgeRequest request, Medium iso, FileChannel ch, WrittenRanges written, Progress progress)
+    private Written write(Prepared p, ForgeRequest request, Medium iso, RecordingChannel ch, WrittenRanges written, Progress progress)
             throws LivengException, IOException {
         Map<String, String> inputs = new LinkedHashMap<>();
         ImageStick stick = new ImageStick(ch, p.disk());

@@ -1,32 +1,31 @@
 package org.liveng.core.internal.forge;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 
 import org.liveng.api.plan.Progress;
 
 /**
- * Copies the ISO into the system partition in one pass over the ISO, on three threads: this one reads and
- * writes 4 MiB blocks, one worker computes the ISO's SHA-256, another reads every written block back from
- * the target, compares it with the ISO's bytes and hashes it into the partition's {@link ChunkDigest}.
- * Hashing thus overlaps the I/O instead of following it, and the read-back names the first byte that
- * differs.
+ * Copies the ISO into the system partition. The bytes move inside the kernel (the JDK's file-to-file
+ * transfer), never through this process; two workers follow behind on the other core(s), reading from
+ * the page cache: one computes the ISO's SHA-256, the other reads every copied block back from the
+ * target, compares it with the ISO's bytes (a mismatch names the byte) and hashes it into the partition's
+ * {@link ChunkDigest}. Hashing thus overlaps the copy instead of following it.
  */
 final class IsoCopy {
     static final int BLOCK = 4 * ChunkDigest.CHUNK;
-    private static final int BLOCKS_IN_FLIGHT = 4;
 
     /** The ISO's SHA-256 and the digest of the partition as read back. */
     record Result(String isoSha256, String partitionDigest) {
@@ -35,10 +34,11 @@ final class IsoCopy {
     private IsoCopy() {
     }
 
-    static Result copy(Path iso, FileChannel target, long offset, long partitionLength, String partitionName, Progress progress)
+    static Result copy(Path iso, RecordingChannel target, long offset, long partitionLength, String partitionName, Progress progress)
             throws IOException {
         ExecutorService hasher = Executors.newSingleThreadExecutor(daemon("liveng-iso-sha256"));
         ExecutorService checker = Executors.newSingleThreadExecutor(daemon("liveng-iso-readback"));
+        List<Future<?>> jobs = new ArrayList<>();
         try (FileChannel in = FileChannel.open(iso, StandardOpenOption.READ)) {
             long size = in.size();
             if (size > partitionLength) {
@@ -46,43 +46,29 @@ final class IsoCopy {
             }
             MessageDigest md = ChunkDigest.sha();
             byte[][] chunks = new byte[(int) ((partitionLength + ChunkDigest.CHUNK - 1) / ChunkDigest.CHUNK)][];
-            BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(BLOCKS_IN_FLIGHT);
-            for (int i = 0; i < BLOCKS_IN_FLIGHT; i++) {
-                free.add(ByteBuffer.allocateDirect(BLOCK));
-            }
-            ThreadLocal<ByteBuffer> back = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BLOCK));
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            long pos = 0;
-            while (pos < size) {
-                ByteBuffer buf = take(free, failure);
-                buf.clear().limit((int) Math.min(BLOCK, size - pos));
-                while (buf.hasRemaining()) {
-                    if (in.read(buf, pos + buf.position()) < 0) {
-                        throw new IOException(iso + " ended at " + (pos + buf.position()) + " of " + size + " bytes");
-                    }
-                }
-                buf.flip();
+            ByteBuffer forSha = ByteBuffer.allocate(BLOCK);
+            ByteBuffer source = ByteBuffer.allocateDirect(BLOCK);
+            ByteBuffer back = ByteBuffer.allocateDirect(BLOCK);
+            for (long pos = 0; pos < size; pos += BLOCK) {
                 long at = pos;
-                ByteBuffer w = buf.duplicate();
-                while (w.hasRemaining()) {
-                    target.write(w, offset + at + w.position());
+                int n = (int) Math.min(BLOCK, size - pos);
+                target.transferFrom(in, at, n, offset + at);
+                jobs.add(hasher.submit(() -> {
+                    md.update(readFully(in, forSha, at, n, iso.toString()).array(), 0, n);
+                    return null;
+                }));
+                jobs.add(checker.submit(() -> {
+                    readBack(readFully(in, source, at, n, iso.toString()), readFully(target, back, offset + at, n, partitionName),
+                            at, chunks, partitionLength, partitionName);
+                    return null;
+                }));
+                progress.bytes(at + n, size);
+                if (jobs.size() > 64) {
+                    ChunkDigest.await(jobs.subList(0, 32));
+                    jobs.subList(0, 32).clear();
                 }
-                ByteBuffer src = buf.asReadOnlyBuffer();
-                CompletableFuture<Void> sha = CompletableFuture.runAsync(() -> md.update(src.duplicate()), hasher);
-                CompletableFuture<Void> check = CompletableFuture.runAsync(() -> readBack(target, offset, at, src.duplicate(), back.get(),
-                        chunks, partitionLength, partitionName), checker);
-                CompletableFuture.allOf(sha, check).whenComplete((ok, e) -> {
-                    if (e != null) {
-                        failure.compareAndSet(null, e.getCause() != null ? e.getCause() : e);
-                    }
-                    free.add(buf);
-                });
-                pos += buf.limit();
-                progress.bytes(pos, size);
             }
-            for (int i = 0; i < BLOCKS_IN_FLIGHT; i++) {
-                take(free, failure);
-            }
+            ChunkDigest.await(jobs);
             ChunkDigest.fillZeroChunks(chunks, partitionLength);
             return new Result(HexFormat.of().formatHex(md.digest()), ChunkDigest.combine(chunks));
         } finally {
@@ -91,68 +77,38 @@ final class IsoCopy {
         }
     }
 
-    /** Reads back one written block, compares it with the ISO's bytes and hashes its chunks (zeros after the ISO's end). */
-    private static void readBack(FileChannel target, long offset, long at, ByteBuffer src, ByteBuffer back, byte[][] chunks,
-            long partitionLength, String partitionName) {
-        try {
-            back.clear().limit(src.remaining());
-            while (back.hasRemaining()) {
-                if (target.read(back, offset + at + back.position()) < 0) {
-                    throw new IOException(partitionName + " ends at byte " + (at + back.position()) + " when read back");
-                }
+    /** Reads {@code n} bytes at {@code at} into {@code buf} (flipped for reading); {@code what} names the file in errors. */
+    private static ByteBuffer readFully(FileChannel ch, ByteBuffer buf, long at, int n, String what) throws IOException {
+        buf.clear().limit(n);
+        while (buf.hasRemaining()) {
+            if (ch.read(buf, at + buf.position()) < 0) {
+                throw new IOException(what + " ends at byte " + (at + buf.position()) + " when read back");
             }
-            back.flip();
-            int diff = src.mismatch(back);
-            if (diff >= 0) {
-                throw new IOException(partitionName + " reads back different from the ISO at byte " + (at + diff));
+        }
+        return buf.flip();
+    }
+
+    /** Compares a copied block with the ISO's bytes and hashes its chunks (zeros after the ISO's end). */
+    private static void readBack(ByteBuffer src, ByteBuffer back, long at, byte[][] chunks, long partitionLength, String partitionName)
+            throws IOException {
+        int diff = src.mismatch(back);
+        if (diff >= 0) {
+            throw new IOException(partitionName + " reads back different from the ISO at byte " + (at + diff));
+        }
+        for (int c = 0; c < back.limit(); c += ChunkDigest.CHUNK) {
+            long chunkStart = at + c;
+            int chunkLength = (int) Math.min(ChunkDigest.CHUNK, partitionLength - chunkStart);
+            ByteBuffer chunk = back.duplicate().position(c).limit(Math.min(back.limit(), c + chunkLength));
+            if (chunk.remaining() < chunkLength) {
+                ByteBuffer padded = ByteBuffer.allocate(chunkLength);
+                padded.put(chunk).clear();
+                chunk = padded;
             }
-            for (int c = 0; c < back.limit(); c += ChunkDigest.CHUNK) {
-                long chunkStart = at + c;
-                int chunkLength = (int) Math.min(ChunkDigest.CHUNK, partitionLength - chunkStart);
-                ByteBuffer chunk = back.duplicate().position(c).limit(Math.min(back.limit(), c + chunkLength));
-                if (chunk.remaining() < chunkLength) {
-                    ByteBuffer padded = ByteBuffer.allocate(chunkLength);
-                    padded.put(chunk).clear();
-                    chunk = padded;
-                }
-                chunks[(int) (chunkStart / ChunkDigest.CHUNK)] = ChunkDigest.chunkHash(chunk);
-            }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            chunks[(int) (chunkStart / ChunkDigest.CHUNK)] = ChunkDigest.chunkHash(chunk);
         }
     }
 
-    /** The next free block; fails fast with what went wrong on a worker. */
-    private static ByteBuffer take(BlockingQueue<ByteBuffer> free, AtomicReference<Throwable> failure) throws IOException {
-        try {
-            while (true) {
-                rethrow(failure.get());
-                ByteBuffer b = free.poll(100, TimeUnit.MILLISECONDS);
-                if (b != null) {
-                    rethrow(failure.get());
-                    return b;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while copying the ISO", e);
-        }
-    }
-
-    private static void rethrow(Throwable t) throws IOException {
-        if (t == null) {
-            return;
-        }
-        if (t instanceof java.io.UncheckedIOException u) {
-            throw u.getCause();
-        }
-        if (t instanceof IOException io) {
-            throw io;
-        }
-        throw new IOException(t);
-    }
-
-    static java.util.concurrent.ThreadFactory daemon(String name) {
+    static ThreadFactory daemon(String name) {
         return r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);

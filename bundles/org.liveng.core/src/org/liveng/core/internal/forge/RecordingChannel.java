@@ -98,6 +98,23 @@ final class RecordingChannel extends FileChannel {
         return n;
     }
 
+    /**
+     * Copies {@code count} bytes of {@code src} from {@code srcPosition} to {@code position} of the target inside the kernel
+     * (the JDK's direct file-to-file transfer needs its own channel class on both sides, not this wrapper).
+     */
+    void transferFrom(FileChannel src, long srcPosition, long count, long position) throws IOException {
+        long done = 0;
+        while (done < count) {
+            target.position(position + done);
+            long n = src.transferTo(srcPosition + done, count - done, target);
+            if (n <= 0) {
+                throw new IOException("the source ends at byte " + (srcPosition + done) + " of " + (srcPosition + count));
+            }
+            written.add(position + done, position + done + n);
+            done += n;
+        }
+    }
+
     @Override
     public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
         if (mode != MapMode.READ_ONLY) {

@@ -103,7 +103,7 @@ class ChunkDigestTest {
         WrittenRanges w = new WrittenRanges();
         long offset = 2L * MIB;
         long partition = 10L * MIB;
-        try (FileChannel ch = new RecordingChannel(FileChannel.open(img, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+        try (RecordingChannel ch = new RecordingChannel(FileChannel.open(img, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE, StandardOpenOption.SPARSE), w)) {
             ch.write(ByteBuffer.allocate(1), offset + partition + MIB);
             IsoCopy.Result r = IsoCopy.copy(iso, ch, offset, partition, "LIVENG_SYSTEM", Progress.NONE);
