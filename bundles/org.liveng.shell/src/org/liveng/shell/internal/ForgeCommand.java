@@ -82,7 +82,7 @@ public final class ForgeCommand {
             ImagePlan plan = forge.plan(request);
             request = request.confirmed(askForDevice(plan, out), allowFixed).boundTo(plan.targetIdentity());
         }
-        var result = forge.forge(request, new ForgeProgress(System.err, nativeCalls.isatty(2)));
+        var result = forge.forge(request, new ForgeProgress(System.err, () -> nativeCalls.isatty(2)));
         if (json) {
             java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
             m.put("plan", result.plan());

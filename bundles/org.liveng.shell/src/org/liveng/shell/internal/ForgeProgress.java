@@ -2,6 +2,7 @@ package org.liveng.shell.internal;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.function.BooleanSupplier;
 
 import org.liveng.api.plan.Progress;
 
@@ -14,15 +15,28 @@ import org.liveng.api.plan.Progress;
 final class ForgeProgress implements Progress {
     private static final int WIDTH = 30;
     private final PrintStream out;
-    private final boolean terminal;
+    private final BooleanSupplier isTerminal;
+    private Boolean terminal;
     private int step;
     private int lastShown = -1;
     private long stepStart;
     private boolean barOpen;
 
-    ForgeProgress(PrintStream out, boolean terminal) {
+    /** {@code isTerminal} is asked once, at the first report: forge's preparation runs before that. */
+    ForgeProgress(PrintStream out, BooleanSupplier isTerminal) {
         this.out = out;
-        this.terminal = terminal;
+        this.isTerminal = isTerminal;
+    }
+
+    ForgeProgress(PrintStream out, boolean terminal) {
+        this(out, () -> terminal);
+    }
+
+    private boolean terminal() {
+        if (terminal == null) {
+            terminal = isTerminal.getAsBoolean();
+        }
+        return terminal;
     }
 
     @Override
@@ -31,13 +45,13 @@ final class ForgeProgress implements Progress {
         step++;
         lastShown = -1;
         stepStart = System.nanoTime();
-        out.println(terminal ? "liveng: " + name : "liveng: step " + step + " " + name);
+        out.println(terminal() ? "liveng: " + name : "liveng: step " + step + " " + name);
     }
 
     @Override
     public void bytes(long done, long total) {
         int percent = total <= 0 ? 100 : (int) (done * 100 / total);
-        if (terminal) {
+        if (terminal()) {
             if (percent == lastShown) {
                 return;
             }
