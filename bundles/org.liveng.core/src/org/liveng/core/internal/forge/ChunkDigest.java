@@ -26,7 +26,9 @@ import java.util.concurrent.Future;
 final class ChunkDigest {
     static final int CHUNK = 1 << 20;
     private static final byte[] ZERO_CHUNK_HASH = sha().digest(new byte[CHUNK]);
-    private static final ThreadLocal<ByteBuffer> BUFFERS = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(CHUNK));
+    /** Chunk buffers aligned for O_DIRECT reads (4096 covers every logical sector size). */
+    private static final ThreadLocal<ByteBuffer> BUFFERS = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(CHUNK + 4096)
+            .alignedSlice(4096).limit(CHUNK).slice());
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(CHUNK).asReadOnlyBuffer();
 
     private ChunkDigest() {
@@ -37,6 +39,16 @@ final class ChunkDigest {
      * {@code pool}, and returns the digest in hex.
      */
     static String of(FileChannel target, long offset, long length, WrittenRanges written, ExecutorService pool) throws IOException {
+        return of(target, offset, length, written, pool, false);
+    }
+
+    /**
+     * As {@link #of(FileChannel, long, long, WrittenRanges, ExecutorService)}; with {@code wholeChunks} every chunk that holds
+     * written bytes is read whole, at chunk-aligned positions into aligned buffers, as a channel opened with
+     * {@code O_DIRECT} requires (offset and length must then be multiples of the device's logical sector size).
+     */
+    static String of(FileChannel target, long offset, long length, WrittenRanges written, ExecutorService pool, boolean wholeChunks)
+            throws IOException {
         int chunks = (int) ((length + CHUNK - 1) / CHUNK);
         byte[][] hashes = new byte[chunks][];
         List<Future<?>> jobs = new ArrayList<>();
@@ -50,7 +62,7 @@ final class ChunkDigest {
             }
             int index = i;
             jobs.add(pool.submit(() -> {
-                hashes[index] = readChunk(target, start, end, data);
+                hashes[index] = readChunk(target, start, end, data, wholeChunks);
                 return null;
             }));
         }
@@ -59,29 +71,36 @@ final class ChunkDigest {
     }
 
     /** The hash of one chunk {@code [start, end)} read from {@code target}, with the bytes outside {@code data} as zeros. */
-    private static byte[] readChunk(FileChannel target, long start, long end, List<long[]> data) throws IOException {
+    private static byte[] readChunk(FileChannel target, long start, long end, List<long[]> data, boolean whole) throws IOException {
         ByteBuffer buf = BUFFERS.get();
         buf.clear().limit((int) (end - start));
+        if (whole) {
+            readFully(target, buf.duplicate(), start);
+        }
         int gap = 0;
         for (long[] r : data) {
             buf.put(gap, ZEROS, 0, (int) (r[0] - start) - gap);
             gap = (int) (r[1] - start);
         }
         buf.put(gap, ZEROS, 0, buf.limit() - gap);
-        for (long[] r : data) {
-            ByteBuffer part = buf.duplicate().position((int) (r[0] - start)).limit((int) (r[1] - start));
-            long at = r[0];
-            while (part.hasRemaining()) {
-                int n = target.read(part, at);
-                if (n < 0) {
-                    throw new IOException("the target ends at " + at + ", inside what forge wrote");
-                }
-                at += n;
+        if (!whole) {
+            for (long[] r : data) {
+                readFully(target, buf.duplicate().position((int) (r[0] - start)).limit((int) (r[1] - start)), r[0]);
             }
         }
         MessageDigest md = sha();
         md.update(buf);
         return md.digest();
+    }
+
+    private static void readFully(FileChannel target, ByteBuffer part, long at) throws IOException {
+        while (part.hasRemaining()) {
+            int n = target.read(part, at);
+            if (n < 0) {
+                throw new IOException("the target ends at " + at + ", inside what forge wrote");
+            }
+            at += n;
+        }
     }
 
     /** The hash of one chunk of data (its remaining bytes), for callers that hold the bytes already. */

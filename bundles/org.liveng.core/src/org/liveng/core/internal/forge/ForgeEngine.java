@@ -413,10 +413,25 @@ public final class ForgeEngine implements ImageForge {
         }
         Map<String, String> sums = new LinkedHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), IsoCopy.daemon("liveng-verify"));
-        try {
+        // a device is read back past the page cache: what the stick stores, not what the kernel remembers writing
+        // (a counterfeit stick that drops writes beyond its real capacity fails here)
+        boolean direct = p.device() != null;
+        try (FileChannel back = direct ? FileChannel.open(Path.of(p.device().devicePath()), StandardOpenOption.READ,
+                com.sun.nio.file.ExtendedOpenOption.DIRECT) : null) {
+            FileChannel from = direct ? back : ch;
             for (GptPartition part : disk.partitions()) {
-                sums.put(part.name(), part.name().equals(SYSTEM) && systemDigest != null ? systemDigest
-                        : ChunkDigest.of(ch, part.offsetBytes(512), part.sizeBytes(512), written, pool));
+                boolean copied = part.name().equals(SYSTEM) && systemDigest != null;
+                if (copied && !direct) {
+                    sums.put(part.name(), systemDigest);
+                    continue;
+                }
+                String digest = ChunkDigest.of(from, part.offsetBytes(512), part.sizeBytes(512), written, pool, direct);
+                if (copied && !digest.equals(systemDigest)) {
+                    throw new LivengException(ErrorCodes.IO, SYSTEM + " reads back from " + p.device().devicePath()
+                            + " different from what was written: the device does not keep what it is given",
+                            "the stick may be failing or counterfeit (smaller than it claims); try another one");
+                }
+                sums.put(part.name(), digest);
             }
         } finally {
             pool.shutdownNow();
