@@ -270,6 +270,11 @@ public final class ForgeEngine implements ImageForge {
     public ForgeResult forge(ForgeRequest request, Progress progress) throws LivengException {
         long t0 = System.nanoTime();
         Prepared p = prepare(request);
+        if (p.crypt().needsPassphrase() && request.passphrase() == null) {
+            throw new LivengException(ErrorCodes.USAGE, "persistence.encryption=" + p.crypt().id() + " needs a passphrase and none was given",
+                    "give it with --passphrase-file FILE (mode 0600), --passphrase-stdin, or type it at the prompt on a terminal "
+                            + "(or set persistence.encryption=none)");
+        }
         BlockDevice device = p.device();
         if (device != null) {
             requireConsent(request, device);
@@ -504,7 +509,7 @@ public final class ForgeEngine implements ImageForge {
             // (nodiscard: no inode table is marked zeroed without being written; the kernel initialises them lazily)
             String extended = "hash_seed=" + uuid + ",root_owner=0:0" + (p.device() != null ? ",nodiscard,lazy_itable_init=1" : "");
             runner.run(Command.of("mkfs.ext4", "-q", "-F", "-b", "4096", "-L", "persistence", "-U", uuid, "-E", extended,
-                    "-d", tree.toString(), img.toString(), (part.sizeBytes(512) / 1024) + "k")
+                    "-d", tree.toString(), img.toString(), (p.crypt().plaintextBytes(p.recipe(), part.sizeBytes(512)) / 1024) + "k")
                     .env("E2FSPROGS_FAKE_TIME", Long.toString(epoch)).fromPackage("e2fsprogs"));
             // mke2fs -d stamps the copied inodes with the real time; pin root, lost+found and persistence.conf
             StringBuilder pin = new StringBuilder();
