@@ -54,7 +54,7 @@ cp_t=(); forge_t=(); ref_t=()
 for ((r = 0; r < runs; r++)); do
   rm -f "$work"/*.img "$work"/*.json
   t0=$(now); cp "$iso" "$work/copy.img"; sync -f "$work/copy.img"; t1=$(now); cp_t+=( "$(ms "$t0" "$t1")" )
-  t0=$(now); "$root/liveng" forge "$iso" "$work/forge.img" persistence.size=1G >/dev/null 2>&1; t1=$(now); forge_t+=( "$(ms "$t0" "$t1")" )
+  t0=$(now); "$root/liveng" forge "$iso" "$work/forge.img" persistence.size=1G persistence.encryption=none >/dev/null 2>&1; t1=$(now); forge_t+=( "$(ms "$t0" "$t1")" )
   t0=$(now); reference_shell "$work/ref.img"; t1=$(now); ref_t+=( "$(ms "$t0" "$t1")" )
 done
 c=$(printf '%s\n' "${cp_t[@]}" | median); f=$(printf '%s\n' "${forge_t[@]}" | median); o=$(printf '%s\n' "${ref_t[@]}" | median)
