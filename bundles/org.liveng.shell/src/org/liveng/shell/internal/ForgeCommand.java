@@ -94,6 +94,9 @@ public final class ForgeCommand {
         }
         Secret passphrase = null;
         if (registry.select(PersistenceEncryption.class, recipe.get(RecipeSettings.PERSISTENCE_ENCRYPTION)).needsPassphrase()) {
+            if (passphraseFile.isEmpty() && !passphraseStdin && recipe.get(RecipeSettings.PASSPHRASE).equals("prompt") && nativeCalls.isatty(0)) {
+                forge.plan(request); // preflight refusals before anyone types a passphrase
+            }
             passphrase = PassphraseInput.read(passphraseFile, passphraseStdin, recipe, System.in, System.console(), nativeCalls.isatty(0));
             request = request.withPassphrase(passphrase);
         }
