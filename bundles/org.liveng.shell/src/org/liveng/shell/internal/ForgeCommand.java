@@ -97,7 +97,8 @@ public final class ForgeCommand {
             if (passphraseFile.isEmpty() && !passphraseStdin && recipe.get(RecipeSettings.PASSPHRASE).equals("prompt") && nativeCalls.isatty(0)) {
                 forge.plan(request); // preflight refusals before anyone types a passphrase
             }
-            passphrase = PassphraseInput.read(passphraseFile, passphraseStdin, recipe, System.in, System.console(), nativeCalls.isatty(0));
+            passphrase = PassphraseInput.read(passphraseFile, passphraseStdin, recipe,
+                    new java.io.FileInputStream(java.io.FileDescriptor.in), System.console(), nativeCalls.isatty(0)); // the raw descriptor: Gogo wraps System.in
             request = request.withPassphrase(passphrase);
         }
         org.liveng.api.plan.ForgeResult result;

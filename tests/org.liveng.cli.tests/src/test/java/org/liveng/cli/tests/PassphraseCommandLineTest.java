@@ -76,6 +76,49 @@ class PassphraseCommandLineTest {
         tool("cryptsetup", "open", "--test-passphrase", "--key-file", key.toString(), region.toString());
     }
 
+    @Test
+    void onATerminalForgeAsksTwiceWithoutEchoAndRefusesTwoDifferentAnswers(@TempDir Path dir) throws Exception {
+        // script(1) gives liveng a pseudo-terminal; the answers are typed only after each prompt shows
+        Path out = dir.resolve("stick.img");
+        String typed = onTerminal(List.of("typed on the terminal", "typed on the terminal"), "forge", Cli.fixtureIso().toString(),
+                out.toString(), "persistence.size=64M", "persistence.kdf-memory=32M", "persistence.kdf-parallel=1");
+        assertTrue(typed.contains("liveng: the same passphrase again: "), typed);
+        assertFalse(typed.contains("typed on the terminal"), "no echo: " + typed);
+        assertTrue(Files.exists(out), typed);
+        Path other = dir.resolve("other.img");
+        String differ = onTerminal(List.of("first answer", "second answer"), "forge", Cli.fixtureIso().toString(), other.toString(),
+                "persistence.size=64M");
+        assertTrue(differ.contains("the two passphrases differ; nothing was written"), differ);
+        assertFalse(Files.exists(other));
+    }
+
+    /** Runs liveng under script(1) on a pseudo-terminal, typing each answer after the next prompt; returns what the terminal showed. */
+    static String onTerminal(List<String> answers, String... args) throws Exception {
+        StringBuilder cmd = new StringBuilder("exec '" + Cli.product().resolve("bin/liveng") + "'");
+        for (String a : args) {
+            assertFalse(a.contains("'"), a);
+            cmd.append(" '").append(a).append('\'');
+        }
+        ProcessBuilder pb = new ProcessBuilder("script", "-q", "-e", "-c", cmd.toString(), "/dev/null").redirectErrorStream(true);
+        pb.environment().put("SHELL", "/bin/sh");
+        pb.environment().put("XDG_CACHE_HOME", Path.of("target", "xdg-cache").toAbsolutePath().toString());
+        Process p = pb.start();
+        StringBuilder seen = new StringBuilder();
+        java.io.InputStream in = p.getInputStream();
+        try (java.io.OutputStream keys = p.getOutputStream()) {
+            int prompts = 0;
+            for (int c; (c = in.read()) >= 0;) {
+                seen.append((char) c);
+                if (prompts < answers.size() && seen.toString().endsWith("passphrase" + (prompts == 0 ? " for the encrypted persistence: " : " again: "))) {
+                    keys.write((answers.get(prompts++) + "\n").getBytes(StandardCharsets.UTF_8));
+                    keys.flush();
+                }
+            }
+        }
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES));
+        return seen.toString();
+    }
+
     /** Runs a tool; a non-zero exit fails the test with its output. */
     static String tool(String... argv) throws Exception {
         Process p = new ProcessBuilder(List.of(argv)).redirectErrorStream(true).start();
