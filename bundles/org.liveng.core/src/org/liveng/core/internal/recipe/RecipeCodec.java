@@ -86,7 +86,7 @@ public final class RecipeCodec {
     static String check(Setting s, String value) {
         switch (s.type()) {
             case SIZE:
-                if (value.equals("auto") && s == RecipeSettings.IMAGE_SIZE || value.equals("rest") && s == RecipeSettings.PERSISTENCE_SIZE) {
+                if (value.equals("auto") && (s == RecipeSettings.IMAGE_SIZE || s == RecipeSettings.KDF_MEMORY) || value.equals("rest") && s == RecipeSettings.PERSISTENCE_SIZE) {
                     return null;
                 }
                 return parseSize(value) < 0 ? "'" + value + "' is not a size like 512, 256M or 4G" : null;
