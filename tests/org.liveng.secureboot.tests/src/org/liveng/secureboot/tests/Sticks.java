@@ -95,4 +95,30 @@ final class Sticks {
     static List<String> lines(String s) {
         return s.lines().toList();
     }
+
+    /** Changes 64 bytes in the middle of a slot's file, found by xorriso's report of its blocks. */
+    static void tamperSlotFile(Path img, ImagePlan plan, String slot, String path, Path work) throws Exception {
+        PartitionPlan p = part(plan, slot);
+        Path iso = work.resolve(slot + "-probe.iso");
+        Oracles.run(Command.of("dd", "if=" + img, "of=" + iso, "bs=512", "skip=" + p.firstLba(), "count=" + (p.lastLba() - p.firstLba() + 1),
+                "status=none"));
+        ExecResult r = Oracles.run(Command.of("xorriso", "-indev", iso.toString(), "-find", path, "-exec", "report_lba", "--")
+                .fromPackage("xorriso"));
+        String report = r.stdoutText() + r.stderr();
+        Files.delete(iso);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("File data lba:\\s*\\d+\\s*,\\s*(\\d+)\\s*,\\s*\\d+\\s*,\\s*(\\d+)\\s*,").matcher(report);
+        if (!m.find()) {
+            throw new AssertionError("xorriso reported no blocks for " + path + ":\n" + report);
+        }
+        long offset = p.firstLba() * 512 + Long.parseLong(m.group(1)) * 2048 + Long.parseLong(m.group(2)) / 2;
+        org.liveng.testing.boot.DiskImages.flipBytes(img, offset, 64);
+    }
+
+    /** Changes 64 bytes in the middle of an ESP file (copied out and back with mtools). */
+    static void tamperEspFile(Path img, ImagePlan plan, String path, Path work) throws Exception {
+        Path f = espFile(img, plan, path, work.resolve("tamper-" + Path.of(path).getFileName()));
+        org.liveng.testing.boot.DiskImages.flipBytes(f, Files.size(f) / 2, 64);
+        putEspFile(img, plan, f, path);
+        Files.delete(f);
+    }
 }
