@@ -44,6 +44,12 @@ public final class Certificates {
     private Certificates() {
     }
 
+    /** The certificate's first common name, or "" if it has none. */
+    public static String commonName(X509Certificate c) {
+        org.bouncycastle.asn1.x500.RDN[] cns = X500Name.getInstance(c.getSubjectX500Principal().getEncoded()).getRDNs(BCStyle.CN);
+        return cns.length == 0 ? "" : org.bouncycastle.asn1.x500.style.IETFUtils.valueToString(cns[0].getFirst().getValue());
+    }
+
     /** The subject of a new key: the common name, the role as OU, O=liveng. */
     public static X500Name subject(KeyRole role, String commonName) {
         return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).addRDN(BCStyle.OU, role.name())

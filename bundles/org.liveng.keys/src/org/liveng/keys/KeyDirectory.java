@@ -194,7 +194,7 @@ public final class KeyDirectory {
                     "create a new token key with 'liveng keys create --pkcs11 URI'");
         }
         KeyRole role = KeyRole.valueOf(old.role());
-        String cn = commonName(certificate(name));
+        String cn = Certificates.commonName(certificate(name));
         Path retired = dir.resolve("retired");
         String stem = name + "-" + STAMP.format(Instant.now());
         try {
@@ -205,13 +205,6 @@ public final class KeyDirectory {
             throw new LivengException(ErrorCodes.IO, "cannot retire " + name + " into " + retired + ": " + e.getMessage(), null, e);
         }
         return create(role, name, old.keyBits(), cn, days, passphrase);
-    }
-
-    /** The certificate's first common name, or "" if it has none. */
-    static String commonName(X509Certificate c) {
-        org.bouncycastle.asn1.x500.RDN[] cns = org.bouncycastle.asn1.x500.X500Name.getInstance(c.getSubjectX500Principal().getEncoded())
-                .getRDNs(org.bouncycastle.asn1.x500.style.BCStyle.CN);
-        return cns.length == 0 ? "" : org.bouncycastle.asn1.x500.style.IETFUtils.valueToString(cns[0].getFirst().getValue());
     }
 
     private static String cn(KeyRole role, String commonName) {

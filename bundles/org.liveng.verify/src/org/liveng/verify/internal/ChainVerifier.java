@@ -303,12 +303,7 @@ public final class ChainVerifier {
     }
 
     static String commonName(X509Certificate c) {
-        for (String part : c.getSubjectX500Principal().getName(X500Principal.RFC2253).split(",(?=[A-Z]+=)")) {
-            if (part.startsWith("CN=")) {
-                return part.substring(3).replace("\\", "");
-            }
-        }
-        return "";
+        return org.liveng.keys.Certificates.commonName(c);
     }
 
     /** An SBAT revocation level: a file or text of "component,generation" lines (the "sbat,1,date" header line is skipped); ';' also separates. */

@@ -20,10 +20,9 @@ import org.liveng.format.efivar.AuthenticatedVariable;
 import org.liveng.format.efivar.EfiGuid;
 import org.liveng.format.efivar.EfiSignatureData;
 import org.liveng.format.efivar.EfiSignatureList;
-import org.liveng.format.pe.Authenticode;
-import org.liveng.format.pe.AuthenticodeSignature;
 import org.liveng.format.pe.PeImage;
 import org.liveng.keys.KeyFiles;
+import org.liveng.keys.MicrosoftCertificates;
 
 /**
  * A signature database as firmware or shim holds it (db, MokList, dbx): X.509 certificates and
@@ -35,7 +34,6 @@ import org.liveng.keys.KeyFiles;
 public record Trust(String name, List<X509Certificate> certificates, Set<String> sha256) {
     /** Debian's {@code shim-signed}: its signatures carry Microsoft's UEFI CA 2011 and 2023 certificates. */
     public static final Path SHIM_SIGNED = Path.of("/usr/lib/shim/shimx64.efi.signed");
-    static final Set<String> MICROSOFT_UEFI_CAS = Set.of("Microsoft Corporation UEFI CA 2011", "Microsoft UEFI CA 2023");
 
     public Trust {
         certificates = List.copyOf(certificates);
@@ -64,15 +62,9 @@ public record Trust(String name, List<X509Certificate> certificates, Set<String>
             throw new LivengException(ErrorCodes.ENVIRONMENT, "Microsoft's UEFI CA certificates are taken from " + SHIM_SIGNED + ", which is missing",
                     "apt-get install shim-signed, or give --db FILE (a db signature list, .auth or certificate)");
         }
-        List<X509Certificate> found = new ArrayList<>();
+        List<X509Certificate> found;
         try {
-            for (AuthenticodeSignature s : Authenticode.signatures(PeImage.parse(Files.readAllBytes(SHIM_SIGNED), SHIM_SIGNED.toString()))) {
-                for (X509Certificate c : s.certificates()) {
-                    if (MICROSOFT_UEFI_CAS.contains(ChainVerifier.commonName(c)) && !found.contains(c)) {
-                        found.add(c);
-                    }
-                }
-            }
+            found = MicrosoftCertificates.fromShim(PeImage.parse(Files.readAllBytes(SHIM_SIGNED), SHIM_SIGNED.toString()));
         } catch (IOException e) {
             throw new LivengException(ErrorCodes.IO, "cannot read " + SHIM_SIGNED + ": " + e.getMessage(), null, e);
         }
