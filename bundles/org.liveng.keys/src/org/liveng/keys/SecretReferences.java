@@ -50,7 +50,8 @@ public final class SecretReferences {
             return new Secret(v.getBytes(StandardCharsets.UTF_8), "env:" + name);
         }
         if (reference.equals("stdin")) {
-            return new Secret(readLine(System.in), "stdin");
+            // the process's own standard input: in a Gogo session System.in is a per-thread proxy
+            return new Secret(readLine(new java.io.FileInputStream(java.io.FileDescriptor.in)), "stdin");
         }
         if (reference.equals("prompt")) {
             Console c = System.console();
