@@ -12,7 +12,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.liveng.api.medium.Content;
 import org.liveng.api.plan.ImageForge;
+import org.liveng.api.signing.SigningService;
 import org.liveng.api.plan.ImagePlan;
 import org.liveng.keys.KeyDirectory;
 import org.liveng.platform.exec.Command;
@@ -33,6 +35,33 @@ class OwnKeyChainOracleTest {
 
     @InjectService(timeout = 5000)
     ImageForge forge;
+
+    @InjectService(timeout = 5000, filter = "(liveng.id=mok)")
+    SigningService mokService;
+
+    @InjectService(timeout = 5000, filter = "(liveng.id=custom-pk)")
+    SigningService customPkService;
+
+    /** The kernel update path: every new kernel (here the ISO's, Debian-signed) is re-signed with the owner's key. */
+    @Test
+    void signKernelReSignsANewKernelWithTheOwnersKey() throws Exception {
+        KeyDirectory keys = Sticks.keys(tmp.resolve("keys"));
+        Path kernel = tmp.resolve("vmlinuz");
+        Oracles.run(Command.of("xorriso", "-osirrox", "on", "-indev", Oracles.liveIso().toString(), "-extract", "/live/vmlinuz",
+                kernel.toString()).fromPackage("xorriso"));
+        assertTrue(Sticks.signers(kernel).contains("Debian Secure Boot"), Sticks.signers(kernel));
+        String[][] cases = { { "mok", "mok" }, { "custom-pk", "db" } };
+        for (String[] c : cases) {
+            SigningService s = c[0].equals("mok") ? mokService : customPkService;
+            Content signed = s.signKernel(Content.of(kernel), Sticks.recipe(c[0], keys, Map.of()));
+            Path out = tmp.resolve("vmlinuz." + c[0]);
+            try (var in = signed.open()) {
+                Files.write(out, in.readAllBytes());
+            }
+            assertEquals(0, Sticks.sbverify(keys.certificateFile(c[1]), out).exitCode(), c[0] + ": " + Sticks.signers(out));
+            assertFalse(Sticks.signers(out).contains("Debian"), "the distro signature is replaced: " + Sticks.signers(out));
+        }
+    }
 
     @Test
     void customPkSignsShimGrubAndKernelWithDbAndPutsEfitoolsEqualAuthFilesOnTheEsp() throws Exception {
