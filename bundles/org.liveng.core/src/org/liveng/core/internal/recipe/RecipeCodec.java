@@ -98,7 +98,7 @@ public final class RecipeCodec {
             case PROVIDER:
                 return value.matches("[a-z0-9][a-z0-9-]*") ? null : "'" + value + "' is not a provider id (lower case, digits, dashes)";
             case SECRET_REF:
-                return SECRET.matcher(value).matches() ? null
+                return value.isEmpty() && s.defaultValue() != null && s.defaultValue().isEmpty() || SECRET.matcher(value).matches() ? null
                         : "must be none, prompt, stdin, file:PATH, env:NAME or pkcs11:URI; never put a secret itself in a recipe";
             default:
                 return null;
