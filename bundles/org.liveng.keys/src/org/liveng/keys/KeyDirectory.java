@@ -87,6 +87,22 @@ public final class KeyDirectory {
         return "file:" + keyFile(name);
     }
 
+    /** Opens a key of this folder for signing: a key file (with the passphrase if it is encrypted) or a token key (with the PIN). */
+    public org.liveng.api.keys.SigningKey open(String name, Secret passphraseOrPin, org.liveng.platform.exec.ProcessRunner runner)
+            throws LivengException {
+        String ref = keyReference(name);
+        X509Certificate cert = certificate(name);
+        if (ref.startsWith(Pkcs11Uri.SCHEME)) {
+            return Pkcs11Token.login(Pkcs11Uri.parse(ref), passphraseOrPin, runner).key(cert);
+        }
+        return new org.liveng.api.keys.SigningKey(KeyFiles.readPrivateKey(keyFile(name), passphraseOrPin), cert, ref);
+    }
+
+    /** Whether opening the key needs a passphrase or PIN. */
+    public boolean needsSecret(String name) throws LivengException {
+        return keyReference(name).startsWith(Pkcs11Uri.SCHEME) || KeyFiles.isEncrypted(keyFile(name));
+    }
+
     /** Creates a key pair and its self-signed certificate in files. */
     public KeyInfo create(KeyRole role, String name, int bits, String commonName, int days, Secret passphrase) throws LivengException {
         checkName(name);

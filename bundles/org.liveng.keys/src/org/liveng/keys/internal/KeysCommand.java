@@ -33,7 +33,8 @@ import com.google.gson.GsonBuilder;
         "osgi.command.function=list",
         "osgi.command.function=show",
         "osgi.command.function=export",
-        "osgi.command.function=rotate" })
+        "osgi.command.function=rotate",
+        "osgi.command.function=auth" })
 public final class KeysCommand {
     private final ProcessRunner runner;
 
@@ -165,6 +166,65 @@ public final class KeysCommand {
             return table(List.of(k)) + "\nthe old key is in " + keys.path().resolve("retired")
                     + "; re-sign what it signed and re-enrol the new certificate (db/KEK/PK updates, MokManager)";
         }
+    }
+
+    @Descriptor("write the files that enrol your PK, KEK and db in firmware: signature lists, .auth updates (PK by PK, KEK by PK, db by KEK), DER certificates")
+    public Object auth(
+            @Descriptor("the key folder (default ~/.config/liveng/keys)")
+            @Parameter(names = { "-d", "--dir" }, absentValue = "") String dir,
+            @Descriptor("passphrase of encrypted pk/kek keys, or the token PIN: file:PATH, env:NAME, stdin or prompt")
+            @Parameter(names = { "--passphrase-from" }, absentValue = "prompt") String passphraseFrom,
+            @Descriptor("the Microsoft-signed shim whose signatures carry Microsoft's UEFI CA certificates to keep in db")
+            @Parameter(names = { "--microsoft-from" }, absentValue = "/usr/lib/shim/shimx64.efi.signed") String microsoftFrom,
+            @Descriptor("db holds only your certificate (option ROMs and other systems will not run: read the warning)")
+            @Parameter(names = { "--no-microsoft" }, presentValue = "true", absentValue = "false") boolean noMicrosoft,
+            @Descriptor("timestamp of the updates, seconds since 1970 (default now)")
+            @Parameter(names = { "--time" }, absentValue = "") String time,
+            @Descriptor("the folder to write into (created; files are never overwritten)") String out) throws LivengException {
+        KeyDirectory keys = directory(dir);
+        java.util.List<java.security.cert.X509Certificate> ms = List.of();
+        if (!noMicrosoft) {
+            Path shim = Path.of(microsoftFrom);
+            try {
+                ms = org.liveng.keys.MicrosoftCertificates.fromShim(org.liveng.format.pe.PeImage.parse(java.nio.file.Files.readAllBytes(shim), shim.toString()));
+            } catch (java.io.IOException e) {
+                throw new LivengException(ErrorCodes.NOT_FOUND, "cannot read " + shim + ": " + e.getMessage(),
+                        "apt-get install shim-signed, give --microsoft-from SHIM, or --no-microsoft");
+            }
+            if (ms.isEmpty()) {
+                throw new LivengException(ErrorCodes.UNSUPPORTED, shim + " carries no Microsoft UEFI CA certificate", "give a Microsoft-signed shim");
+            }
+        }
+        java.time.Instant t = time.isEmpty() ? java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                : java.time.Instant.ofEpochSecond(Long.parseLong(time));
+        org.liveng.api.keys.SigningKey pk;
+        org.liveng.api.keys.SigningKey kek;
+        try (Secret s = keys.needsSecret("pk") || keys.needsSecret("kek") ? SecretReferences.resolve(passphraseFrom, "passphrase or PIN of pk and kek") : null) {
+            pk = keys.open("pk", s, runner);
+            kek = keys.open("kek", s, runner);
+        }
+        Path dest = Path.of(out);
+        try {
+            java.nio.file.Files.createDirectories(dest);
+        } catch (java.io.IOException e) {
+            throw new LivengException(ErrorCodes.IO, "cannot create " + dest + ": " + e.getMessage(), null, e);
+        }
+        StringBuilder sb = new StringBuilder();
+        for (org.liveng.api.medium.FileSpec f : org.liveng.keys.Enrolment.files("", keys.owner(), pk, kek, keys.certificate("db"), ms, t)) {
+            Path p = dest.resolve(f.path().substring(1));
+            try (java.io.InputStream in = f.content().open()) {
+                KeyFiles.writeNew(p, in.readAllBytes(), false);
+            } catch (java.io.IOException e) {
+                throw new LivengException(ErrorCodes.IO, "cannot write " + p + ": " + e.getMessage(), null, e);
+            }
+            sb.append("wrote ").append(p).append('\n');
+        }
+        sb.append("enrol in setup mode: db.auth, then KEK.auth, then PK.auth last");
+        if (noMicrosoft) {
+            sb.append("\nWARNING: db holds only your certificate. Option ROMs (graphics, storage, network cards) signed by Microsoft will not run:"
+                    + " many machines are then left without display or boot disk until a firmware reset.");
+        }
+        return sb.toString();
     }
 
     static List<KeyRole> roles(String[] roles) throws LivengException {

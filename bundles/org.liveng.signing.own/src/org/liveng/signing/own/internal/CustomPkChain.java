@@ -16,6 +16,7 @@ import org.liveng.api.recipe.Reproducible;
 import org.liveng.api.signing.ChainRequest;
 import org.liveng.api.signing.SignedChain;
 import org.liveng.api.signing.SigningService;
+import org.liveng.keys.Enrolment;
 import org.liveng.platform.exec.ProcessRunner;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;

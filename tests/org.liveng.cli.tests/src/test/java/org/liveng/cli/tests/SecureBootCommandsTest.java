@@ -45,6 +45,18 @@ class SecureBootCommandsTest {
         assertEquals(0, Cli.run("keys", "export", "--dir", keys.toString(), "--format", "der", "mok", der.toString()).status());
         assertTrue(Files.size(der) > 500);
 
+        // enrolment files: efitools signs the same db update from the same inputs and time
+        Path enrol = tmp.resolve("enrol");
+        Cli.Result a = Cli.run("keys", "auth", "--dir", keys.toString(), "--time", "1704067200", enrol.toString());
+        assertEquals(0, a.status(), a.all());
+        Path theirs = tmp.resolve("db.efitools.auth");
+        Process p = new ProcessBuilder("sign-efi-sig-list", "-t", "2024-01-01 00:00:00", "-k", keys.resolve("kek.key").toString(), "-c",
+                keys.resolve("kek.crt").toString(), "db", enrol.resolve("db.esl").toString(), theirs.toString()).redirectErrorStream(true).start();
+        String efitools = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), "sign-efi-sig-list (efitools): " + efitools);
+        assertEquals(-1L, Files.mismatch(theirs, enrol.resolve("db.auth")), "db.auth equals efitools' output");
+        assertTrue(Files.size(enrol.resolve("db.esl")) > 2000, "db keeps Microsoft's UEFI CAs next to the owner's certificate");
+
         Path img = tmp.resolve("mok.img");
         Cli.Result f = Cli.run("forge", Cli.fixtureIso().toString(), img.toString(), "signing=mok", "signing.keys=" + keys,
                 "reproducible.seed=cli-mok", "persistence.size=64M");

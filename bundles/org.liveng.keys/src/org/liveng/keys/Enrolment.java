@@ -1,4 +1,4 @@
-package org.liveng.signing.own.internal;
+package org.liveng.keys;
 
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -21,17 +21,20 @@ import org.liveng.format.efivar.SecureBootVariable;
  * {@code sign-efi-sig-list} makes; KeyTool or a firmware menu enrols them in setup mode), plus the
  * certificates in DER for firmware menus that take certificates.
  */
-final class Enrolment {
+public final class Enrolment {
     /** Microsoft's owner GUID in retail db and KEK entries. */
-    static final EfiGuid MICROSOFT_OWNER = EfiGuid.of("77fa9abd-0359-4d32-bd60-28f4e78f784b");
+    public static final EfiGuid MICROSOFT_OWNER = EfiGuid.of("77fa9abd-0359-4d32-bd60-28f4e78f784b");
 
     private Enrolment() {
     }
 
     /**
+     * The enrolment files under {@code dir} (an ESP path or a folder name): {@code PK.esl}, {@code KEK.esl},
+     * {@code db.esl}, {@code PK.auth}, {@code KEK.auth}, {@code db.auth}, {@code PK.cer}, {@code KEK.cer}, {@code db.cer}.
+     *
      * @param microsoftDb Microsoft's certificates to keep in db (empty: only the owner's db certificate)
      */
-    static List<FileSpec> files(String dir, EfiGuid owner, SigningKey pk, SigningKey kek, X509Certificate db,
+    public static List<FileSpec> files(String dir, EfiGuid owner, SigningKey pk, SigningKey kek, X509Certificate db,
             List<X509Certificate> microsoftDb, Instant time) throws LivengException {
         EfiTime t = EfiTime.of(time);
         byte[] pkEsl = EfiSignatureList.x509(owner, pk.certificate()).encode();
@@ -59,6 +62,6 @@ final class Enrolment {
     }
 
     static byte[] der(X509Certificate c) throws LivengException {
-        return org.liveng.keys.KeyFiles.der(c);
+        return KeyFiles.der(c);
     }
 }
