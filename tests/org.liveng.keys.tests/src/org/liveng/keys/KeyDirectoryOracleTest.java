@@ -77,7 +77,7 @@ class KeyDirectoryOracleTest {
     void anEncryptedKeyIsPkcs8WithPbes2AndOpensslNeedsThePassphrase() throws Exception {
         KeyDirectory keys = new KeyDirectory(tmp.resolve("enc"));
         Path pass = tmp.resolve("pass");
-        Files.writeString(pass, "correct horse battery staple\n");
+        KeyFiles.writeNew(pass, "correct horse battery staple\n".getBytes(StandardCharsets.UTF_8), true);
         try (Secret s = SecretReferences.resolve("file:" + pass, "passphrase")) {
             keys.create(KeyRole.MOK, "mok", 2048, null, 3650, s);
         }
@@ -92,7 +92,7 @@ class KeyDirectoryOracleTest {
         Oracles.run(Command.of("openssl", "pkey", "-in", key.toString(), "-passin", "file:" + pass, "-noout").fromPackage("openssl"));
         // ... and not without it
         Path wrong = tmp.resolve("wrong");
-        Files.writeString(wrong, "wrong\n");
+        KeyFiles.writeNew(wrong, "wrong\n".getBytes(StandardCharsets.UTF_8), true);
         assertNotEquals(0, Oracles.runAllowingFailure(Command.of("openssl", "pkey", "-in", key.toString(), "-passin", "file:" + wrong, "-noout")
                 .fromPackage("openssl")).exitCode());
         // liveng reads it back with the passphrase, refuses a wrong one and asks for a missing one

@@ -63,7 +63,7 @@ class Pkcs11TokenOracleTest {
         Oracles.run(Command.of("softhsm2-util", "--init-token", "--free", "--label", LABEL, "--pin", USER_PIN, "--so-pin", SO_PIN)
                 .fromPackage("softhsm2"));
         pinFile = tmp.resolve("pin");
-        Files.writeString(pinFile, USER_PIN + "\n");
+        KeyFiles.writeNew(pinFile, (USER_PIN + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII), true);
     }
 
     static Secret pin() throws LivengException {
@@ -118,7 +118,7 @@ class Pkcs11TokenOracleTest {
     @Test
     void aWrongPinOrAMissingTokenIsNamed() throws Exception {
         Path wrong = tmp.resolve("wrong-pin");
-        Files.writeString(wrong, "000000\n");
+        KeyFiles.writeNew(wrong, "000000\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII), true);
         try (Secret s = SecretReferences.resolve("file:" + wrong, "PIN")) {
             LivengException e = assertThrows(LivengException.class,
                     () -> Pkcs11Token.login(Pkcs11Uri.parse("pkcs11:token=" + LABEL + ";object=db?module-path=" + MODULE), s, Oracles.RUNNER));

@@ -54,7 +54,8 @@ class TokenSigningTest {
         Files.writeString(Path.of(conf), "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n");
         Oracles.run(Command.of("softhsm2-util", "--init-token", "--free", "--label", LABEL, "--pin", USER_PIN, "--so-pin", "86420864")
                 .fromPackage("softhsm2"));
-        Path pin = Files.writeString(tmp.resolve("pin"), USER_PIN + "\n");
+        Path pin = tmp.resolve("pin");
+        org.liveng.keys.KeyFiles.writeNew(pin, (USER_PIN + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII), true);
 
         KeyDirectory keys = new KeyDirectory(tmp.resolve("keys"));
         for (KeyRole r : new KeyRole[] { KeyRole.PK, KeyRole.KEK }) {
