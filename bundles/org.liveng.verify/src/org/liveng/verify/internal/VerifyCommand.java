@@ -37,12 +37,12 @@ public final class VerifyCommand {
         KeyDirectory folder = new KeyDirectory(keys.isEmpty() ? KeyDirectory.defaultLocation() : Path.of(keys));
         Trust dbTrust = switch (db) {
             case "microsoft" -> Trust.microsoft();
-            case "own" -> new Trust("db: own (" + folder.certificateFile("db") + ")", java.util.List.of(folder.certificate("db")), java.util.Set.of());
+            case "own" -> new Trust("own (" + folder.certificateFile("db") + ")", java.util.List.of(folder.certificate("db")), java.util.Set.of());
             default -> Trust.read(Path.of(db));
         };
         Trust mokTrust = switch (mok) {
             case "" -> Trust.empty("no MokList");
-            case "own" -> new Trust("MokList: own", java.util.List.of(folder.certificate("mok")), java.util.Set.of());
+            case "own" -> new Trust("own MOK", java.util.List.of(folder.certificate("mok")), java.util.Set.of());
             default -> Trust.read(Path.of(mok));
         };
         Trust dbxTrust = dbx.isEmpty() ? Trust.empty("no dbx") : Trust.read(Path.of(dbx));
