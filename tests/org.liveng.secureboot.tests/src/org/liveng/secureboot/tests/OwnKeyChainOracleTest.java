@@ -127,6 +127,7 @@ class OwnKeyChainOracleTest {
         assertArrayEquals(Files.readAllBytes(ownDb), Files.readAllBytes(Sticks.espFile(img, plan, "/EFI/liveng/keys/db.esl", tmp.resolve("db.esl"))));
         String readme = Files.readString(Sticks.espFile(img, plan, "/EFI/liveng/README-KEYS.txt", tmp.resolve("readme.txt")));
         assertTrue(readme.contains("WARNING: db holds ONLY your certificate"), readme);
+        assertTrue(plan.notes().stream().anyMatch(n -> n.startsWith("warning: signing.microsoft-db=false")), "forge warns: " + plan.notes());
     }
 
     @Test
