@@ -65,6 +65,8 @@ public final class ChainVerifier {
     }
 
     private final Options options;
+    private Map<String, Integer> level;
+    private String levelSource;
     private final List<AutoCloseable> open = new ArrayList<>();
     private final Map<String, Volume> volumes = new LinkedHashMap<>();
     private FatReader esp;
@@ -72,6 +74,8 @@ public final class ChainVerifier {
 
     private ChainVerifier(Options options) {
         this.options = options;
+        this.level = options.sbatLevel();
+        this.levelSource = level.isEmpty() ? "none" : "given: " + level;
     }
 
     /** A filesystem of the stick GRUB can name by UUID. */
@@ -138,6 +142,13 @@ public final class ChainVerifier {
         chain.add(check("firmware", "ESP:" + first, "firmware (db, dbx)", boot, options.db()));
         Optional<Trust> vendor = ShimVendor.read(boot);
         boolean shim = vendor.isPresent();
+        if (shim && level.isEmpty()) {
+            Optional<String> builtIn = shimPreviousLevel(boot);
+            if (builtIn.isPresent()) {
+                level = sbatLevel(builtIn.get());
+                levelSource = "shim's built-in previous level: " + level;
+            }
+        }
         if (shim) {
             Trust shimTrust = options.db().plus(options.mok(), "db + MokList").plus(vendor.get(), "db + MokList + " + vendor.get().name());
             String second = "/EFI/BOOT/grubx64.efi";
@@ -156,7 +167,7 @@ public final class ChainVerifier {
                 failures.add(b.path() + ": " + String.join("; ", b.problems()));
             }
         }
-        return new VerifyReport(target.toString(), options.db().name(), failures.isEmpty(), chain, failures);
+        return new VerifyReport(target.toString(), options.db().name(), levelSource, failures.isEmpty(), chain, failures);
     }
 
     private void kernels(Volume espVol, List<VerifyReport.Binary> chain, Trust trust, boolean shim) throws LivengException, IOException {
@@ -272,13 +283,35 @@ public final class ChainVerifier {
         List<String> sbat = new ArrayList<>();
         for (SbatEntry e : image.sbat()) {
             sbat.add(e.component() + "," + e.generation());
-            Integer min = options.sbatLevel().get(e.component());
+            Integer min = level.get(e.component());
             if (min != null && e.generation() < min && !e.component().equals("sbat")) {
                 problems.add("SBAT " + e.component() + " generation " + e.generation() + " is revoked (level " + min + ")");
             }
         }
         boolean ok = !via.isEmpty() && problems.isEmpty();
         return new VerifyReport.Binary(stage, path, verifiedBy, hash, signers, via, sbat, ok, problems);
+    }
+
+    /**
+     * The "previous" revocation level shim applies by default, from its {@code .sbatlevel} section
+     * (shim 15.8+: UINT32 version, then UINT32 offsets of the previous and latest NUL-terminated CSV
+     * texts, counted from the end of the version field).
+     */
+    static Optional<String> shimPreviousLevel(PeImage shim) throws LivengException {
+        Optional<byte[]> s = shim.sectionData(".sbatlevel");
+        if (s.isEmpty() || s.get().length < 12) {
+            return Optional.empty();
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(s.get()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long start = 4 + Integer.toUnsignedLong(b.getInt(4));
+        if (start >= s.get().length) {
+            throw new org.liveng.api.FormatException(start, shim.source() + ": .sbatlevel previous level at " + start + " lies outside the section");
+        }
+        int end = (int) start;
+        while (end < s.get().length && s.get()[end] != 0) {
+            end++;
+        }
+        return Optional.of(new String(s.get(), (int) start, end - (int) start, StandardCharsets.US_ASCII));
     }
 
     private static String anchor(PeImage image, AuthenticodeSignature s, List<X509Certificate> anchors) throws LivengException {

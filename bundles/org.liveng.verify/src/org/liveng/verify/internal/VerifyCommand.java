@@ -57,6 +57,7 @@ public final class VerifyCommand {
     static String render(VerifyReport r) {
         StringBuilder sb = new StringBuilder();
         sb.append("Secure Boot chain of ").append(r.target()).append(" (firmware db: ").append(r.db()).append(")\n");
+        sb.append("SBAT revocation level: ").append(r.sbatLevel()).append('\n');
         for (VerifyReport.Binary b : r.binaries()) {
             sb.append(b.ok() ? "  ok    " : "  FAIL  ").append(b.stage()).append(": ").append(b.path()).append('\n');
             if (!b.signers().isEmpty()) {

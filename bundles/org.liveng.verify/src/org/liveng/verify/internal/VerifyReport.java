@@ -8,11 +8,12 @@ import java.util.List;
  *
  * @param target the image or device
  * @param db the trust the firmware was assumed to hold
+ * @param sbatLevel the SBAT revocation level applied and where it came from (given, or shim's built-in "previous" level)
  * @param ok whether every binary of the default chain passes
  * @param binaries the binaries, in load order
  * @param failures one line per failing binary, naming it
  */
-public record VerifyReport(String target, String db, boolean ok, List<Binary> binaries, List<String> failures) {
+public record VerifyReport(String target, String db, String sbatLevel, boolean ok, List<Binary> binaries, List<String> failures) {
     public VerifyReport {
         binaries = List.copyOf(binaries);
         failures = List.copyOf(failures);

@@ -64,6 +64,14 @@ class VerifyOracleTest {
         VerifyReport r = ChainVerifier.verify(img, options(Trust.microsoft(), Trust.empty("none")));
         assertTrue(r.ok(), r.toString());
         assertTrue(at(r, "BOOTX64.EFI").trustedVia().contains("Microsoft Corporation UEFI CA 2011"), r.toString());
+        // without --sbat-level, shim's own built-in "previous" level applies (objcopy reads the same section)
+        Path level = tmp.resolve("sbatlevel.bin");
+        Path shim = Sticks.espFile(img, plan, "/EFI/BOOT/BOOTX64.EFI", tmp.resolve("distro-shim.efi"));
+        org.liveng.testing.Oracles.run(org.liveng.platform.exec.Command.of("objcopy", "-O", "binary", "--only-section=.sbatlevel",
+                shim.toString(), level.toString()).fromPackage("binutils"));
+        String section = new String(Files.readAllBytes(level), java.nio.charset.StandardCharsets.US_ASCII);
+        assertTrue(r.sbatLevel().startsWith("shim's built-in previous level"), r.sbatLevel());
+        assertTrue(section.contains("grub,") && r.sbatLevel().contains("grub="), r.sbatLevel() + " / " + section);
         assertTrue(at(r, "grubx64.efi").trustedVia().contains("Debian Secure Boot CA"), r.toString());
         assertTrue(at(r, "grubx64.efi").sbat().stream().anyMatch(s -> s.startsWith("grub,")), r.toString());
         assertTrue(at(r, "LIVENG_KERNEL_A:/live/vmlinuz").ok(), r.toString());
