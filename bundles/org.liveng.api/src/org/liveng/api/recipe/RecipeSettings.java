@@ -27,7 +27,17 @@ public final class RecipeSettings {
     public static final Setting BOOTLOADER = new Setting("bootloader", SettingType.PROVIDER, "grub",
             "bootloader provider (liveng.id)");
     public static final Setting SIGNING = new Setting("signing", SettingType.PROVIDER, "shim-distro",
-            "Secure Boot signing provider (liveng.id)");
+            "Secure Boot signing provider (liveng.id): shim-distro, mok, custom-pk");
+    public static final Setting SIGNING_KEYS = new Setting("signing.keys", SettingType.PATH, "",
+            "mok, custom-pk: key folder made by 'liveng keys create' (pk, kek, db, mok); empty = ~/.config/liveng/keys");
+    public static final Setting SIGNING_DB_KEY = new Setting("signing.db-key", SettingType.SECRET_REF, "",
+            "custom-pk: the db private key, file:PATH or pkcs11:URI; empty = db of signing.keys");
+    public static final Setting SIGNING_MOK_KEY = new Setting("signing.mok-key", SettingType.SECRET_REF, "",
+            "mok: the MOK private key, file:PATH or pkcs11:URI; empty = mok of signing.keys");
+    public static final Setting SIGNING_KEY_PASSPHRASE = new Setting("signing.key-passphrase", SettingType.SECRET_REF, "none",
+            "passphrase of encrypted key files, or the token PIN: none, prompt, stdin, file:PATH, env:NAME");
+    public static final Setting SIGNING_MICROSOFT_DB = new Setting("signing.microsoft-db", SettingType.BOOLEAN, "true",
+            "custom-pk: keep Microsoft's UEFI CA certificates in db (option ROMs, other systems); false can brick machines");
     public static final Setting BIOS = new Setting("boot.bios", SettingType.BOOLEAN, "true",
             "also boot on BIOS machines (GRUB core image in a BIOS boot partition)");
     public static final Setting BOOT_TIMEOUT = new Setting("boot.timeout", SettingType.INTEGER, "5",
@@ -63,8 +73,9 @@ public final class RecipeSettings {
 
     /** Every setting, in documentation order. */
     public static final List<Setting> ALL = List.of(DISTRO, SYSTEM_MODE, IMAGE_SIZE, SLOT_SIZE, KERNEL_STRATEGY, ESP_SIZE,
-            BOOTLOADER, SIGNING, BIOS, BOOT_TIMEOUT, SERIAL, KERNEL_ARGS, PERSISTENCE_SIZE, PERSISTENCE_ENCRYPTION,
-            PASSPHRASE, KDF, MIN_RAM, KDF_MEMORY, KDF_TIME, KDF_PARALLEL, KDF_ITERATIONS, SECTOR_SIZE, SEED, SOURCE_DATE_EPOCH);
+            BOOTLOADER, SIGNING, SIGNING_KEYS, SIGNING_DB_KEY, SIGNING_MOK_KEY, SIGNING_KEY_PASSPHRASE, SIGNING_MICROSOFT_DB, BIOS,
+            BOOT_TIMEOUT, SERIAL, KERNEL_ARGS, PERSISTENCE_SIZE, PERSISTENCE_ENCRYPTION, PASSPHRASE, KDF, MIN_RAM, KDF_MEMORY,
+            KDF_TIME, KDF_PARALLEL, KDF_ITERATIONS, SECTOR_SIZE, SEED, SOURCE_DATE_EPOCH);
 
     private static final Map<String, Setting> BY_NAME = ALL.stream().collect(Collectors.toMap(Setting::name, Function.identity()));
 

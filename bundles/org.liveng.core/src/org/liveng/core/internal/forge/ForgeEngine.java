@@ -261,6 +261,10 @@ public final class ForgeEngine implements ImageForge {
         notes.add("providers: distro=" + info.provider() + " kernel.strategy=" + strategy.id() + " bootloader=" + bootloader.id()
                 + " signing=" + signing.id() + " persistence.encryption=" + crypt.id());
         notes.add("kernel arguments: " + String.join(" ", baseArgs));
+        if (!Boolean.parseBoolean(recipe.get(RecipeSettings.SIGNING_MICROSOFT_DB))) {
+            notes.add("warning: signing.microsoft-db=false: db will hold only your certificate; on machines enrolled with it, Microsoft-signed"
+                    + " option ROMs (graphics, storage, network cards) and systems no longer run, which can leave no display or boot disk");
+        }
         ImagePlan plan = new ImagePlan(request.target().toString(), disk.sizeBytes(), disk.diskGuid().toString(), parts, notes,
                 device == null ? "" : device.identity().digest());
         return new Prepared(plan, disk, info, recipe, strategy, bootloader, signing, crypt, slots, menu, espSerial, device,
