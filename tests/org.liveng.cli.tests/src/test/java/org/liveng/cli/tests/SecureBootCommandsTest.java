@@ -59,7 +59,7 @@ class SecureBootCommandsTest {
 
         Path img = tmp.resolve("mok.img");
         Cli.Result f = Cli.run("forge", Cli.fixtureIso().toString(), img.toString(), "signing=mok", "signing.keys=" + keys,
-                "reproducible.seed=cli-mok", "persistence.size=64M");
+                "reproducible.seed=cli-mok", "persistence.size=64M", "persistence.encryption=none");
         assertEquals(0, f.status(), f.all());
 
         Cli.Result untrusted = Cli.run("verify", img.toString());
