@@ -42,6 +42,8 @@ public final class RecipeSettings {
             "persistence encryption provider (liveng.id): none, luks2, luks1, cryptsetup");
     public static final Setting PASSPHRASE = new Setting("persistence.passphrase", SettingType.SECRET_REF, "prompt",
             "where the passphrase comes from: prompt, file:PATH, env:NAME (never the passphrase itself)");
+    public static final Setting INITRD_ADD_CRYPTSETUP = new Setting("initrd.add-cryptsetup", SettingType.BOOLEAN, "false",
+            "add cryptsetup, dm-crypt and the crypto modules to kernel slot A's initrd when the ISO's lacks them (the ISO stays untouched)");
     public static final Setting SEED = new Setting("reproducible.seed", SettingType.STRING, "",
             "seed for every GUID, UUID and serial; empty = random (not reproducible)");
     public static final Setting SOURCE_DATE_EPOCH = new Setting("reproducible.source-date-epoch", SettingType.INTEGER, "",
@@ -50,7 +52,7 @@ public final class RecipeSettings {
     /** Every setting, in documentation order. */
     public static final List<Setting> ALL = List.of(DISTRO, SYSTEM_MODE, IMAGE_SIZE, SLOT_SIZE, KERNEL_STRATEGY, ESP_SIZE,
             BOOTLOADER, SIGNING, BIOS, BOOT_TIMEOUT, SERIAL, KERNEL_ARGS, PERSISTENCE_SIZE, PERSISTENCE_ENCRYPTION,
-            PASSPHRASE, SEED, SOURCE_DATE_EPOCH);
+            PASSPHRASE, INITRD_ADD_CRYPTSETUP, SEED, SOURCE_DATE_EPOCH);
 
     private static final Map<String, Setting> BY_NAME = ALL.stream().collect(Collectors.toMap(Setting::name, Function.identity()));
 

@@ -16,6 +16,7 @@ import org.liveng.api.plan.ForgeRequest;
 import org.liveng.api.plan.ImageForge;
 import org.liveng.api.plan.ImagePlan;
 import org.liveng.api.recipe.Recipe;
+import org.liveng.api.recipe.RecipeSettings;
 import org.liveng.core.internal.recipe.RecipeCodec;
 import org.liveng.platform.blockdev.BlockDevices;
 import org.liveng.platform.posix.NativeCalls;
@@ -53,6 +54,8 @@ public final class ForgeCommand {
             @Parameter(names = { "--manifest" }, absentValue = "") String manifest,
             @Descriptor("check the ISO against the distro's SHA256SUMS file (it must list the ISO's file name)")
             @Parameter(names = { "--sha256sums" }, absentValue = "") String sums,
+            @Descriptor("add cryptsetup to kernel slot A's initrd when the ISO's lacks it (initrd.add-cryptsetup=true)")
+            @Parameter(names = { "--fix-initrd" }, presentValue = "true", absentValue = "false") boolean fixInitrd,
             @Descriptor("the live ISO") String iso,
             @Descriptor("the image file to create (never overwritten) or the whole-disk device to erase (e.g. /dev/sdb)") String out,
             @Descriptor("settings name=value overriding the recipe, e.g. persistence.size=4G boot.serial=true") String... settings)
@@ -65,6 +68,9 @@ public final class ForgeCommand {
                 throw new LivengException(ErrorCodes.NOT_FOUND, "cannot read the recipe " + recipeFile + ": " + e.getMessage(),
                         "give the path of a recipe file");
             }
+        }
+        if (fixInitrd) {
+            recipe = recipe.with(RecipeSettings.INITRD_ADD_CRYPTSETUP.name(), "true");
         }
         recipe = RecipeCodec.override(recipe, List.of(settings));
         ForgeRequest request = ForgeRequest.of(Path.of(iso), Path.of(out), recipe).confirmed(yesWipe.isEmpty() ? null : yesWipe, allowFixed);
