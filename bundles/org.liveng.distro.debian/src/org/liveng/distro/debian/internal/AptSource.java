@@ -140,6 +140,27 @@ final class AptSource implements PackageSource {
         }
     }
 
+    /** Runs depmod over the unpacked modules of {@code krel} (the package's postinst would have), so modules.dep exists. */
+    void indexModules(String krel) throws LivengException {
+        try {
+            Path lib = root.resolve("lib/modules/" + krel);
+            Path usr = root.resolve("usr/lib/modules/" + krel);
+            if (!Files.isDirectory(lib) && Files.isDirectory(usr)) {
+                Files.createDirectories(root.resolve("lib"));
+                if (!Files.exists(root.resolve("lib/modules"), LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createSymbolicLink(root.resolve("lib/modules"), Path.of("../usr/lib/modules"));
+                }
+            }
+            if (!Files.isDirectory(root.resolve("lib/modules/" + krel))) {
+                return;
+            }
+            runner.run(Command.of("depmod", "-b", root.toString(), krel).timeout(TIMEOUT).fromPackage("kmod"));
+            tree = walk(root);
+        } catch (IOException e) {
+            throw new LivengException(ErrorCodes.IO, "indexing the modules of " + krel + " in " + root + " failed: " + e.getMessage(), null, e);
+        }
+    }
+
     static RootTree walk(Path root) throws IOException {
         RootTree t = new RootTree();
         try (Stream<Path> s = Files.walk(root)) {

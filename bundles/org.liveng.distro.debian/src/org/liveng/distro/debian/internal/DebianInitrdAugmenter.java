@@ -219,6 +219,8 @@ public final class DebianInitrdAugmenter implements InitrdAugmenter {
             }
             AptSource a = apt();
             a.install(List.of("linux-image-" + krel), false);
+            // kernel packages leave modules.dep to their postinst's depmod
+            a.indexModules(krel);
             if (moduleDir(a.tree(), krel).isEmpty()) {
                 throw new LivengException(ErrorCodes.NOT_FOUND, "no modules for kernel " + krel + " in the ISO's squashfs or in linux-image-"
                         + krel + " of " + a.describe(), "use an ISO whose live system has its kernel's modules");
