@@ -53,7 +53,7 @@ import com.google.gson.JsonParser;
 @ExtendWith(ServiceExtension.class)
 class InitrdFixTest {
     static final Recipe RECIPE = new Recipe(Map.of("reproducible.seed", "initrd-fix-test", "reproducible.source-date-epoch", "1704067200",
-            "persistence.size", "128M"));
+            "persistence.size", "128M", "persistence.encryption", "none"));
     static Path variant;
 
     @InjectService(timeout = 5000)
