@@ -22,6 +22,7 @@ import org.liveng.api.plan.Progress;
 import org.liveng.api.recipe.Recipe;
 import org.liveng.testing.Oracles;
 import org.liveng.testing.boot.Boot;
+import org.liveng.testing.boot.DiskImages;
 import org.liveng.testing.boot.Firmware;
 import org.liveng.testing.boot.Machine;
 import org.osgi.test.common.annotation.InjectService;
@@ -32,7 +33,9 @@ import org.osgi.test.junit5.service.ServiceExtension;
  * Secure Boot (Microsoft's keys) from kernel slot A with the augmented initrd: first with plain
  * persistence (the appended archive does not disturb the boot), then with LUKS2 persistence, whose
  * passphrase live-boot asks for on the serial console and which it mounts from the unlocked device.
- * The second needs the luks2 persistence encryption provider and fails without it. Cheap KDF costs,
+ * The second also finds the live system's /etc/cryptsetup-initramfs/conf-hook served from the persistent
+ * overlay with CRYPTSETUP=y (initrds rebuilt on the device keep cryptsetup). It needs the luks2
+ * persistence encryption provider and fails without it. Cheap KDF costs,
  * since the guest runs under TCG.
  */
 @ExtendWith(ServiceExtension.class)
@@ -85,10 +88,17 @@ class InitrdFixBootTest {
         Recipe luks = RECIPE.with("persistence.encryption", "luks2").with("persistence.kdf-memory", "32M")
                 .with("persistence.kdf-parallel", "1").with("persistence.kdf-iterations", "1000");
         Path img = forged("luks2.img", luks);
-        Machine m = Machine.builder(Firmware.UEFI_SECUREBOOT_MS).bootDisk(img, false).build();
+        // inside the live system: /etc/cryptsetup-initramfs/conf-hook is the persistent overlay's, with CRYPTSETUP=y
+        Path steps = DiskImages.stepsDisk(tmp.resolve("steps.img"), String.join("\n",
+                "hook=/etc/cryptsetup-initramfs/conf-hook",
+                "for upper in /run/live/persistence/*/rw$hook; do",
+                "  [ -f \"$upper\" ] && cmp -s \"$upper\" \"$hook\" && echo \"conf-hook from the overlay: $(grep '^CRYPTSETUP=' \"$hook\")\"",
+                "done", ""));
+        Machine m = Machine.builder(Firmware.UEFI_SECUREBOOT_MS).bootDisk(img, false).disk(steps, true).build();
         try (Boot b = m.boot("initrd-fix-luks2")) {
             b.await(PROMPT, TO_PROMPT);
             b.send(PASSPHRASE + "\n");
+            b.await("LIVENG-STEP: conf-hook from the overlay: CRYPTSETUP=y", TO_DONE);
             b.awaitMarker("done", TO_DONE);
             b.assertSecureBootEnforced();
             Map<String, String> k = b.markers();
