@@ -40,6 +40,9 @@ record ElfDynamic(Optional<String> interpreter, List<String> needed) {
             throw new IllegalArgumentException(name + " is not an ELF file");
         }
         boolean is64 = file[4] == 2;
+        if (is64 && file.length < 64) {
+            throw new IllegalArgumentException(name + " ends inside its 64-byte ELF header (" + file.length + " bytes)");
+        }
         ByteBuffer b = ByteBuffer.wrap(file).order(file[5] == 2 ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
         long phoff = is64 ? b.getLong(32) : u32(b, 28);
         int phentsize = u16(b, is64 ? 54 : 42);
