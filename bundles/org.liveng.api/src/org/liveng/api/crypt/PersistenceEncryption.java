@@ -27,5 +27,17 @@ public interface PersistenceEncryption extends Provider {
     /** Whether {@link #write} needs a passphrase. */
     boolean needsPassphrase();
 
+    /**
+     * How many bytes of plaintext a partition of {@code partitionBytes} holds:
+     * the size of the filesystem to build for it. An encrypting provider
+     * subtracts its metadata (LUKS headers and keyslots); the default is the
+     * whole partition.
+     *
+     * @since 0.2
+     */
+    default long plaintextBytes(Recipe recipe, long partitionBytes) {
+        return partitionBytes;
+    }
+
     PersistenceResult write(PersistenceRequest request) throws LivengException;
 }

@@ -1,5 +1,5 @@
 /**
  * The persistence encryption extension point: how the persistence filesystem is protected.
  */
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package org.liveng.api.crypt;

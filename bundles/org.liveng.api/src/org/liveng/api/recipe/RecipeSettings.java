@@ -27,7 +27,17 @@ public final class RecipeSettings {
     public static final Setting BOOTLOADER = new Setting("bootloader", SettingType.PROVIDER, "grub",
             "bootloader provider (liveng.id)");
     public static final Setting SIGNING = new Setting("signing", SettingType.PROVIDER, "shim-distro",
-            "Secure Boot signing provider (liveng.id)");
+            "Secure Boot signing provider (liveng.id): shim-distro, mok, custom-pk");
+    public static final Setting SIGNING_KEYS = new Setting("signing.keys", SettingType.PATH, "",
+            "mok, custom-pk: key folder made by 'liveng keys create' (pk, kek, db, mok); empty = ~/.config/liveng/keys");
+    public static final Setting SIGNING_DB_KEY = new Setting("signing.db-key", SettingType.SECRET_REF, "",
+            "custom-pk: the db private key, file:PATH or pkcs11:URI; empty = db of signing.keys");
+    public static final Setting SIGNING_MOK_KEY = new Setting("signing.mok-key", SettingType.SECRET_REF, "",
+            "mok: the MOK private key, file:PATH or pkcs11:URI; empty = mok of signing.keys");
+    public static final Setting SIGNING_KEY_PASSPHRASE = new Setting("signing.key-passphrase", SettingType.SECRET_REF, "none",
+            "passphrase of encrypted key files, or the token PIN: none, prompt, stdin, file:PATH, env:NAME");
+    public static final Setting SIGNING_MICROSOFT_DB = new Setting("signing.microsoft-db", SettingType.BOOLEAN, "true",
+            "custom-pk: keep Microsoft's UEFI CA certificates in db (option ROMs, other systems); false can brick machines");
     public static final Setting BIOS = new Setting("boot.bios", SettingType.BOOLEAN, "true",
             "also boot on BIOS machines (GRUB core image in a BIOS boot partition)");
     public static final Setting BOOT_TIMEOUT = new Setting("boot.timeout", SettingType.INTEGER, "5",
@@ -38,10 +48,24 @@ public final class RecipeSettings {
             "extra kernel arguments for every live entry");
     public static final Setting PERSISTENCE_SIZE = new Setting("persistence.size", SettingType.SIZE, "1G",
             "size of the persistence partition; rest = the rest of a device");
-    public static final Setting PERSISTENCE_ENCRYPTION = new Setting("persistence.encryption", SettingType.PROVIDER, "none",
-            "persistence encryption provider (liveng.id): none, luks2, luks1, cryptsetup");
+    public static final Setting PERSISTENCE_ENCRYPTION = new Setting("persistence.encryption", SettingType.PROVIDER, "luks2",
+            "persistence encryption provider (liveng.id): luks2, luks1, cryptsetup, none");
     public static final Setting PASSPHRASE = new Setting("persistence.passphrase", SettingType.SECRET_REF, "prompt",
-            "where the passphrase comes from: prompt, file:PATH, env:NAME (never the passphrase itself)");
+            "where the passphrase comes from: prompt, stdin, file:PATH (mode 0600), env:NAME (never the passphrase itself)");
+    public static final Setting KDF = new Setting("persistence.kdf", SettingType.STRING, "auto",
+            "passphrase KDF of the LUKS keyslot: argon2id, argon2i, pbkdf2; auto = argon2id for luks2, pbkdf2 for luks1");
+    public static final Setting MIN_RAM = new Setting("persistence.min-ram", SettingType.SIZE, "1G",
+            "RAM of the smallest machine the stick must unlock on; Argon2 memory is fitted to a quarter of it (at most 1G)");
+    public static final Setting KDF_MEMORY = new Setting("persistence.kdf-memory", SettingType.SIZE, "auto",
+            "Argon2 memory cost; auto = persistence.min-ram / 4, at most 1G; more than that is refused");
+    public static final Setting KDF_TIME = new Setting("persistence.kdf-time", SettingType.INTEGER, "4",
+            "Argon2 time cost (passes over the memory)");
+    public static final Setting KDF_PARALLEL = new Setting("persistence.kdf-parallel", SettingType.INTEGER, "4",
+            "Argon2 parallelism (threads at unlock)");
+    public static final Setting KDF_ITERATIONS = new Setting("persistence.kdf-iterations", SettingType.INTEGER, "1000000",
+            "PBKDF2 iterations (sha256) of the keyslot when the KDF is pbkdf2");
+    public static final Setting SECTOR_SIZE = new Setting("persistence.sector-size", SettingType.STRING, "auto",
+            "encryption sector size: 512 or 4096; auto = 4096 for luks2 (as cryptsetup), 512 for luks1 (the only one it has)");
     public static final Setting INITRD_ADD_CRYPTSETUP = new Setting("initrd.add-cryptsetup", SettingType.BOOLEAN, "false",
             "add cryptsetup, dm-crypt and the crypto modules to kernel slot A's initrd when the ISO's lacks them (the ISO stays untouched)");
     public static final Setting SEED = new Setting("reproducible.seed", SettingType.STRING, "",
@@ -51,8 +75,9 @@ public final class RecipeSettings {
 
     /** Every setting, in documentation order. */
     public static final List<Setting> ALL = List.of(DISTRO, SYSTEM_MODE, IMAGE_SIZE, SLOT_SIZE, KERNEL_STRATEGY, ESP_SIZE,
-            BOOTLOADER, SIGNING, BIOS, BOOT_TIMEOUT, SERIAL, KERNEL_ARGS, PERSISTENCE_SIZE, PERSISTENCE_ENCRYPTION,
-            PASSPHRASE, INITRD_ADD_CRYPTSETUP, SEED, SOURCE_DATE_EPOCH);
+            BOOTLOADER, SIGNING, SIGNING_KEYS, SIGNING_DB_KEY, SIGNING_MOK_KEY, SIGNING_KEY_PASSPHRASE, SIGNING_MICROSOFT_DB, BIOS,
+            BOOT_TIMEOUT, SERIAL, KERNEL_ARGS, PERSISTENCE_SIZE, PERSISTENCE_ENCRYPTION, PASSPHRASE, KDF, MIN_RAM, KDF_MEMORY,
+            KDF_TIME, KDF_PARALLEL, KDF_ITERATIONS, SECTOR_SIZE, INITRD_ADD_CRYPTSETUP, SEED, SOURCE_DATE_EPOCH);
 
     private static final Map<String, Setting> BY_NAME = ALL.stream().collect(Collectors.toMap(Setting::name, Function.identity()));
 

@@ -56,8 +56,31 @@ public final class Luks1Container implements Unlockable {
 
     /** Creates a container with a random volume key and {@code passphrase} in key slot 0. */
     public static Luks1Container create(ContainerRegion region, Options o, Secret passphrase) throws LivengException {
-        if (o.keyBits() != 256 && o.keyBits() != 512) {
-            throw new LivengException(ErrorCodes.USAGE, "LUKS1 aes-xts-plain64 takes a 256 or 512-bit key, not " + o.keyBits());
+        byte[] vk = new byte[o.keyBits() / 8];
+        o.random().nextBytes(vk);
+        try (VolumeKey key = new VolumeKey(vk)) {
+            return create(region, o, passphrase, key);
+        }
+    }
+
+    /** Bytes before the payload of a container with a {@code keyBits} volume key (cryptsetup's layout: 2 MiB for 512 bits). */
+    public static long payloadBytes(int keyBits) {
+        long slotSectors = ceil((long) keyBits / 8 * STRIPES, 512);
+        long next = ALIGN_SECTORS;
+        for (int i = 0; i < Luks1Header.SLOTS; i++) {
+            next = ceil(next + slotSectors, ALIGN_SECTORS) * ALIGN_SECTORS;
+        }
+        return ceil(next, PAYLOAD_ALIGN_SECTORS) * PAYLOAD_ALIGN_SECTORS * 512;
+    }
+
+    /**
+     * Creates a container with the given volume key (like {@code cryptsetup
+     * luksFormat --volume-key-file}) and {@code passphrase} in key slot 0.
+     */
+    public static Luks1Container create(ContainerRegion region, Options o, Secret passphrase, VolumeKey key) throws LivengException {
+        if (o.keyBits() != 256 && o.keyBits() != 512 || key.length() * 8 != o.keyBits()) {
+            throw new LivengException(ErrorCodes.USAGE, "LUKS1 aes-xts-plain64 takes a 256 or 512-bit key, not " + o.keyBits()
+                    + " (volume key of " + key.length() * 8 + " bits)");
         }
         Kdf.pbkdf2(o.hash(), o.iterations()).check("LUKS1 key slot");
         int keyBytes = o.keyBits() / 8;
@@ -68,14 +91,13 @@ public final class Luks1Container implements Unlockable {
             offsets[i] = next;
             next = ceil(next + slotSectors, ALIGN_SECTORS) * ALIGN_SECTORS;
         }
-        long payload = ceil(next, PAYLOAD_ALIGN_SECTORS) * PAYLOAD_ALIGN_SECTORS;
+        long payload = payloadBytes(o.keyBits()) / 512;
         if (region.length() < payload * 512 + 512) {
             throw new LivengException(ErrorCodes.USAGE, "a LUKS1 container needs more than " + payload * 512 + " bytes, the region has "
                     + region.length());
         }
         SecureRandom r = o.random();
-        byte[] vk = new byte[keyBytes];
-        r.nextBytes(vk);
+        byte[] vk = key.copy();
         byte[] digestSalt = new byte[32];
         r.nextBytes(digestSalt);
         byte[] digest = Kdf.pbkdf2(o.hash(), o.digestIterations()).derive(vk, digestSalt, 20);

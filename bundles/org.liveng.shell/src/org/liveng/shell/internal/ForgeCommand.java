@@ -12,6 +12,9 @@ import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.liveng.api.ErrorCodes;
 import org.liveng.api.LivengException;
+import org.liveng.api.ProviderRegistry;
+import org.liveng.api.Secret;
+import org.liveng.api.crypt.PersistenceEncryption;
 import org.liveng.api.plan.ForgeRequest;
 import org.liveng.api.plan.ImageForge;
 import org.liveng.api.plan.ImagePlan;
@@ -31,11 +34,13 @@ import org.osgi.service.component.annotations.Reference;
 public final class ForgeCommand {
     private final ImageForge forge;
     private final NativeCalls nativeCalls;
+    private final ProviderRegistry registry;
 
     @Activate
-    public ForgeCommand(@Reference ImageForge forge, @Reference NativeCalls nativeCalls) {
+    public ForgeCommand(@Reference ImageForge forge, @Reference NativeCalls nativeCalls, @Reference ProviderRegistry registry) {
         this.forge = forge;
         this.nativeCalls = nativeCalls;
+        this.registry = registry;
     }
 
     @Descriptor("make a liveng image (GPT, ISO system partition, kernel slots, real ESP, BIOS boot, persistence) from a live ISO")
@@ -56,6 +61,10 @@ public final class ForgeCommand {
             @Parameter(names = { "--sha256sums" }, absentValue = "") String sums,
             @Descriptor("add cryptsetup to kernel slot A's initrd when the ISO's lacks it (initrd.add-cryptsetup=true)")
             @Parameter(names = { "--fix-initrd" }, presentValue = "true", absentValue = "false") boolean fixInitrd,
+            @Descriptor("read the persistence passphrase from this file (mode 0600; one trailing newline is dropped)")
+            @Parameter(names = { "--passphrase-file" }, absentValue = "") String passphraseFile,
+            @Descriptor("read the persistence passphrase from standard input (up to the first newline)")
+            @Parameter(names = { "--passphrase-stdin" }, presentValue = "true", absentValue = "false") boolean passphraseStdin,
             @Descriptor("the live ISO") String iso,
             @Descriptor("the image file to create (never overwritten) or the whole-disk device to erase (e.g. /dev/sdb)") String out,
             @Descriptor("settings name=value overriding the recipe, e.g. persistence.size=4G boot.serial=true") String... settings)
@@ -88,7 +97,23 @@ public final class ForgeCommand {
             ImagePlan plan = forge.plan(request);
             request = request.confirmed(askForDevice(plan, out), allowFixed).boundTo(plan.targetIdentity());
         }
-        var result = forge.forge(request, new ForgeProgress(System.err, () -> nativeCalls.isatty(2)));
+        Secret passphrase = null;
+        if (registry.select(PersistenceEncryption.class, recipe.get(RecipeSettings.PERSISTENCE_ENCRYPTION)).needsPassphrase()) {
+            if (passphraseFile.isEmpty() && !passphraseStdin && recipe.get(RecipeSettings.PASSPHRASE).equals("prompt") && nativeCalls.isatty(0)) {
+                forge.plan(request); // preflight refusals before anyone types a passphrase
+            }
+            passphrase = PassphraseInput.read(passphraseFile, passphraseStdin, recipe,
+                    new java.io.FileInputStream(java.io.FileDescriptor.in), System.console(), nativeCalls.isatty(0)); // the raw descriptor: Gogo wraps System.in
+            request = request.withPassphrase(passphrase);
+        }
+        org.liveng.api.plan.ForgeResult result;
+        try {
+            result = forge.forge(request, new ForgeProgress(System.err, () -> nativeCalls.isatty(2)));
+        } finally {
+            if (passphrase != null) {
+                passphrase.close();
+            }
+        }
         if (json) {
             java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
             m.put("plan", result.plan());

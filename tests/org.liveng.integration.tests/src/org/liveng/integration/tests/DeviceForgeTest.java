@@ -34,7 +34,7 @@ import org.osgi.test.junit5.service.ServiceExtension;
 @ExtendWith(ServiceExtension.class)
 class DeviceForgeTest {
     static final Recipe RECIPE = new Recipe(Map.of("reproducible.seed", "device-test", "reproducible.source-date-epoch", "1704067200",
-            "kernel.slot-size", "64M", "persistence.size", "rest"));
+            "kernel.slot-size", "64M", "persistence.size", "rest", "persistence.encryption", "none"));
     static Path iso;
 
     @InjectService(timeout = 5000)

@@ -37,7 +37,7 @@ class ForgeBootTest {
     static final Duration TO_SYSTEM_UP = Duration.ofMinutes(6);
     static final Duration TO_DONE = Duration.ofMinutes(3);
     static final Recipe RECIPE = new Recipe(Map.of("reproducible.seed", "forge-boot-test", "persistence.size", "256M",
-            "boot.serial", "true", "boot.timeout", "1"));
+            "boot.serial", "true", "boot.timeout", "1", "persistence.encryption", "none"));
 
     @TempDir
     static Path tmp;

@@ -37,7 +37,7 @@ import org.osgi.test.junit5.service.ServiceExtension;
 @ExtendWith(ServiceExtension.class)
 class ForgeTest {
     static final Recipe RECIPE = new Recipe(Map.of("reproducible.seed", "forge-test", "reproducible.source-date-epoch", "1704067200",
-            "persistence.size", "256M"));
+            "persistence.size", "256M", "persistence.encryption", "none"));
     static Path iso;
 
     @InjectService(timeout = 5000)

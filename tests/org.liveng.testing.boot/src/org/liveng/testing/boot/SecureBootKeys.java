@@ -76,6 +76,14 @@ public final class SecureBootKeys {
         return k;
     }
 
+    /**
+     * Keys made elsewhere (by liveng's key folder): {@code dir} holds {@code pk.esl}, {@code kek.esl} and
+     * {@code db.esl} (and the certificates); nothing is generated.
+     */
+    public static SecureBootKeys existing(Path dir, UUID owner) {
+        return new SecureBootKeys(dir, owner);
+    }
+
     /** The folder holding keys, certificates and signature lists. */
     public Path directory() {
         return dir;

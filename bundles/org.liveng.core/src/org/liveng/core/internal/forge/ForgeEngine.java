@@ -263,6 +263,10 @@ public final class ForgeEngine implements ImageForge {
         notes.add("providers: distro=" + info.provider() + " kernel.strategy=" + strategy.id() + " bootloader=" + bootloader.id()
                 + " signing=" + signing.id() + " persistence.encryption=" + crypt.id());
         notes.add("kernel arguments: " + String.join(" ", baseArgs));
+        if (!Boolean.parseBoolean(recipe.get(RecipeSettings.SIGNING_MICROSOFT_DB))) {
+            notes.add("warning: signing.microsoft-db=false: db will hold only your certificate; on machines enrolled with it, Microsoft-signed"
+                    + " option ROMs (graphics, storage, network cards) and systems no longer run, which can leave no display or boot disk");
+        }
         ImagePlan plan = new ImagePlan(request.target().toString(), disk.sizeBytes(), disk.diskGuid().toString(), parts, notes,
                 device == null ? "" : device.identity().digest());
         return new Prepared(plan, disk, info, recipe, strategy, bootloader, signing, crypt, slots, menu, espSerial, device,
@@ -273,6 +277,11 @@ public final class ForgeEngine implements ImageForge {
     public ForgeResult forge(ForgeRequest request, Progress progress) throws LivengException {
         long t0 = System.nanoTime();
         Prepared p = prepare(request);
+        if (p.crypt().needsPassphrase() && request.passphrase() == null) {
+            throw new LivengException(ErrorCodes.USAGE, "persistence.encryption=" + p.crypt().id() + " needs a passphrase and none was given",
+                    "give it with --passphrase-file FILE (mode 0600), --passphrase-stdin, or type it at the prompt on a terminal "
+                            + "(or set persistence.encryption=none)");
+        }
         BlockDevice device = p.device();
         if (device != null) {
             requireConsent(request, device);
@@ -538,11 +547,13 @@ public final class ForgeEngine implements ImageForge {
             Path img = work.resolve("persistence.ext4");
             String uuid = Guid.derive(Reproducible.bytes(p.recipe(), "persistence", 32), "ext4").toLowerCaseString();
             long epoch = Reproducible.time(p.recipe()).getEpochSecond();
-            // on a device, holes of the image keep whatever the device held: mke2fs must not count on them reading as zeros
+            // on a device, holes of the image keep whatever the device held, and through encryption they decrypt to noise:
+            // mke2fs must not count on them reading as zeros
             // (nodiscard: no inode table is marked zeroed without being written; the kernel initialises them lazily)
-            String extended = "hash_seed=" + uuid + ",root_owner=0:0" + (p.device() != null ? ",nodiscard,lazy_itable_init=1" : "");
+            boolean holesNotZero = p.device() != null || !p.crypt().id().equals("none");
+            String extended = "hash_seed=" + uuid + ",root_owner=0:0" + (holesNotZero ? ",nodiscard,lazy_itable_init=1" : "");
             runner.run(Command.of("mkfs.ext4", "-q", "-F", "-b", "4096", "-L", "persistence", "-U", uuid, "-E", extended,
-                    "-d", tree.toString(), img.toString(), (part.sizeBytes(512) / 1024) + "k")
+                    "-d", tree.toString(), img.toString(), (p.crypt().plaintextBytes(p.recipe(), part.sizeBytes(512)) / 1024) + "k")
                     .env("E2FSPROGS_FAKE_TIME", Long.toString(epoch)).fromPackage("e2fsprogs"));
             // mke2fs -d stamps the copied inodes with the real time; pin root, lost+found and persistence.conf
             StringBuilder pin = new StringBuilder();
@@ -555,7 +566,7 @@ public final class ForgeEngine implements ImageForge {
             Path cmds = Files.writeString(work.resolve("pin-times.debugfs"), pin.toString(), StandardCharsets.US_ASCII);
             runner.run(Command.of("debugfs", "-w", "-f", cmds.toString(), img.toString())
                     .env("E2FSPROGS_FAKE_TIME", Long.toString(epoch)).fromPackage("e2fsprogs"));
-            if (p.device() != null) {
+            if (holesNotZero) {
                 fillJournal(img, epoch);
             }
             return p.crypt().write(new PersistenceRequest(img, new RegionChannel(ch, 0, ch.size()), part.offsetBytes(512),

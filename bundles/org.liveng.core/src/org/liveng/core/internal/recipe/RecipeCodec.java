@@ -25,7 +25,7 @@ import org.liveng.api.recipe.Setting;
  */
 public final class RecipeCodec {
     private static final Pattern LINE = Pattern.compile("^\\s*([a-z][a-z0-9.-]*)\\s*=\\s*(.*?)\\s*$");
-    private static final Pattern SECRET = Pattern.compile("^(prompt|stdin|file:.+|env:[A-Za-z_][A-Za-z0-9_]*|pkcs11:.+)$");
+    private static final Pattern SECRET = Pattern.compile("^(none|prompt|stdin|file:.+|env:[A-Za-z_][A-Za-z0-9_]*|pkcs11:.+)$");
 
     private RecipeCodec() {
     }
@@ -86,7 +86,7 @@ public final class RecipeCodec {
     static String check(Setting s, String value) {
         switch (s.type()) {
             case SIZE:
-                if (value.equals("auto") && s == RecipeSettings.IMAGE_SIZE || value.equals("rest") && s == RecipeSettings.PERSISTENCE_SIZE) {
+                if (value.equals("auto") && (s == RecipeSettings.IMAGE_SIZE || s == RecipeSettings.KDF_MEMORY) || value.equals("rest") && s == RecipeSettings.PERSISTENCE_SIZE) {
                     return null;
                 }
                 return parseSize(value) < 0 ? "'" + value + "' is not a size like 512, 256M or 4G" : null;
@@ -98,8 +98,8 @@ public final class RecipeCodec {
             case PROVIDER:
                 return value.matches("[a-z0-9][a-z0-9-]*") ? null : "'" + value + "' is not a provider id (lower case, digits, dashes)";
             case SECRET_REF:
-                return SECRET.matcher(value).matches() ? null
-                        : "must be prompt, stdin, file:PATH, env:NAME or pkcs11:URI; never put a secret itself in a recipe";
+                return value.isEmpty() && s.defaultValue() != null && s.defaultValue().isEmpty() || SECRET.matcher(value).matches() ? null
+                        : "must be none, prompt, stdin, file:PATH, env:NAME or pkcs11:URI; never put a secret itself in a recipe";
             default:
                 return null;
         }
