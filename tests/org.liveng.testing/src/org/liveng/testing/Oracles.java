@@ -17,6 +17,7 @@ import org.liveng.platform.exec.ProcessRunner;
 public final class Oracles {
     public static final ProcessRunner RUNNER = new ProcessRunner();
     private static Path liveIso;
+    private static Path liveIsoWithoutCryptsetup;
 
     private Oracles() {
     }
@@ -53,15 +54,33 @@ public final class Oracles {
      */
     public static synchronized Path liveIso() throws LivengException {
         if (liveIso == null) {
-            ExecResult r = RUNNER.run(Command.of("bash", TestRepo.root().resolve("tests/fixtures/live-iso/build.sh").toString(),
-                    "--print-path").timeout(Duration.ofMinutes(30)));
-            List<String> lines = r.stdoutText().strip().lines().toList();
-            Path iso = Path.of(lines.get(lines.size() - 1).strip());
-            if (!Files.isRegularFile(iso)) {
-                throw new IllegalStateException("the live ISO fixture builder printed " + iso + ", which is not a file");
-            }
-            liveIso = iso;
+            liveIso = builtFixture("live-iso", Duration.ofMinutes(30));
         }
         return liveIso;
+    }
+
+    /**
+     * The live ISO fixture with cryptsetup, askpass, libcryptsetup and dm-crypt stripped from its initrds, made by
+     * tests/fixtures/live-iso-nocrypt/build.sh (built on first use, then cached).
+     */
+    public static synchronized Path liveIsoWithoutCryptsetup() throws LivengException {
+        if (liveIsoWithoutCryptsetup == null) {
+            liveIsoWithoutCryptsetup = builtFixture("live-iso-nocrypt", Duration.ofMinutes(20), liveIso().toString());
+        }
+        return liveIsoWithoutCryptsetup;
+    }
+
+    /** Runs tests/fixtures/NAME/build.sh --print-path [args] and returns the file it printed last. */
+    private static Path builtFixture(String name, Duration timeout, String... args) throws LivengException {
+        List<String> argv = new java.util.ArrayList<>(List.of("bash", TestRepo.root().resolve("tests/fixtures/" + name + "/build.sh").toString(),
+                "--print-path"));
+        argv.addAll(List.of(args));
+        ExecResult r = RUNNER.run(Command.of(argv).timeout(timeout));
+        List<String> lines = r.stdoutText().strip().lines().toList();
+        Path file = Path.of(lines.get(lines.size() - 1).strip());
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException("the " + name + " fixture builder printed " + file + ", which is not a file");
+        }
+        return file;
     }
 }

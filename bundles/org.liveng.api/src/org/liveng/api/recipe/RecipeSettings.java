@@ -66,6 +66,8 @@ public final class RecipeSettings {
             "PBKDF2 iterations (sha256) of the keyslot when the KDF is pbkdf2");
     public static final Setting SECTOR_SIZE = new Setting("persistence.sector-size", SettingType.STRING, "auto",
             "encryption sector size: 512 or 4096; auto = 4096 for luks2 (as cryptsetup), 512 for luks1 (the only one it has)");
+    public static final Setting INITRD_ADD_CRYPTSETUP = new Setting("initrd.add-cryptsetup", SettingType.BOOLEAN, "false",
+            "add cryptsetup, dm-crypt and the crypto modules to kernel slot A's initrd when the ISO's lacks them (the ISO stays untouched)");
     public static final Setting SEED = new Setting("reproducible.seed", SettingType.STRING, "",
             "seed for every GUID, UUID and serial; empty = random (not reproducible)");
     public static final Setting SOURCE_DATE_EPOCH = new Setting("reproducible.source-date-epoch", SettingType.INTEGER, "",
@@ -75,7 +77,7 @@ public final class RecipeSettings {
     public static final List<Setting> ALL = List.of(DISTRO, SYSTEM_MODE, IMAGE_SIZE, SLOT_SIZE, KERNEL_STRATEGY, ESP_SIZE,
             BOOTLOADER, SIGNING, SIGNING_KEYS, SIGNING_DB_KEY, SIGNING_MOK_KEY, SIGNING_KEY_PASSPHRASE, SIGNING_MICROSOFT_DB, BIOS,
             BOOT_TIMEOUT, SERIAL, KERNEL_ARGS, PERSISTENCE_SIZE, PERSISTENCE_ENCRYPTION, PASSPHRASE, KDF, MIN_RAM, KDF_MEMORY,
-            KDF_TIME, KDF_PARALLEL, KDF_ITERATIONS, SECTOR_SIZE, SEED, SOURCE_DATE_EPOCH);
+            KDF_TIME, KDF_PARALLEL, KDF_ITERATIONS, SECTOR_SIZE, INITRD_ADD_CRYPTSETUP, SEED, SOURCE_DATE_EPOCH);
 
     private static final Map<String, Setting> BY_NAME = ALL.stream().collect(Collectors.toMap(Setting::name, Function.identity()));
 

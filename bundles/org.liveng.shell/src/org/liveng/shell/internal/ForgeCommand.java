@@ -59,6 +59,8 @@ public final class ForgeCommand {
             @Parameter(names = { "--manifest" }, absentValue = "") String manifest,
             @Descriptor("check the ISO against the distro's SHA256SUMS file (it must list the ISO's file name)")
             @Parameter(names = { "--sha256sums" }, absentValue = "") String sums,
+            @Descriptor("add cryptsetup to kernel slot A's initrd when the ISO's lacks it (initrd.add-cryptsetup=true)")
+            @Parameter(names = { "--fix-initrd" }, presentValue = "true", absentValue = "false") boolean fixInitrd,
             @Descriptor("read the persistence passphrase from this file (mode 0600; one trailing newline is dropped)")
             @Parameter(names = { "--passphrase-file" }, absentValue = "") String passphraseFile,
             @Descriptor("read the persistence passphrase from standard input (up to the first newline)")
@@ -75,6 +77,9 @@ public final class ForgeCommand {
                 throw new LivengException(ErrorCodes.NOT_FOUND, "cannot read the recipe " + recipeFile + ": " + e.getMessage(),
                         "give the path of a recipe file");
             }
+        }
+        if (fixInitrd) {
+            recipe = recipe.with(RecipeSettings.INITRD_ADD_CRYPTSETUP.name(), "true");
         }
         recipe = RecipeCodec.override(recipe, List.of(settings));
         ForgeRequest request = ForgeRequest.of(Path.of(iso), Path.of(out), recipe).confirmed(yesWipe.isEmpty() ? null : yesWipe, allowFixed);

@@ -35,6 +35,7 @@ import org.liveng.api.crypt.PersistenceResult;
 import org.liveng.api.distro.BaseDistro;
 import org.liveng.api.distro.DistroInfo;
 import org.liveng.api.distro.KernelInfo;
+import org.liveng.api.initrd.AugmentedInitrd;
 import org.liveng.api.kernel.KernelImage;
 import org.liveng.api.kernel.KernelUpdateStrategy;
 import org.liveng.api.kernel.SlotSpec;
@@ -148,9 +149,10 @@ public final class ForgeEngine implements ImageForge {
         KernelInfo kernel = info.defaultKernel();
         List<String> refusals = new ArrayList<>();
         for (Support s : List.of(strategy.supports(recipe), bootloader.supports(recipe), signing.supports(recipe),
-                crypt.supports(recipe, kernel.initrd()))) {
+                crypt.supports(recipe, InitrdFix.judged(recipe, kernel.initrd())))) {
             refusals.addAll(s.reasons());
         }
+        refusals.addAll(InitrdFix.refusals(recipe, info, kernel, crypt, registry));
         if (!refusals.isEmpty()) {
             throw new LivengException(ErrorCodes.PREFLIGHT, "cannot forge " + request.iso() + ":\n  - " + String.join("\n  - ", refusals),
                     "change the recipe, or use an ISO whose initrd has what is missing");
@@ -290,7 +292,12 @@ public final class ForgeEngine implements ImageForge {
         RecordingChannel ch = null;
         AutoCloseable claim = null;
         WrittenRanges written = new WrittenRanges();
+        Path fixWork = null;
         try (Medium iso = IsoFiles.open(request.iso())) {
+            // before the first write: an initrd that cannot be augmented leaves the target untouched
+            fixWork = InitrdFix.applies(p.recipe(), p.info().defaultKernel().initrd()) ? Files.createTempDirectory("liveng-initrd") : null;
+            Optional<AugmentedInitrd> fix = fixWork == null ? Optional.empty()
+                    : InitrdFix.apply(registry, p.recipe(), p.info(), iso, fixWork, Reproducible.time(p.recipe()).getEpochSecond());
             if (device != null) {
                 claim = nativeCalls.claimExclusively(device.devicePath());
                 BlockDevice now = devices.probe(target);
@@ -315,9 +322,9 @@ public final class ForgeEngine implements ImageForge {
             if (device != null) {
                 wipeSignatures(ch, p.disk());
             }
-            Written w = write(p, request, iso, ch, written, progress);
-            Files.writeString(manifest, Json.manifest(p.plan(), w.inputs(), w.sums(), w.persistence().parameters(), p.info()),
-                    StandardCharsets.UTF_8);
+            Written w = write(p, request, iso, ch, written, progress, fix);
+            Files.writeString(manifest, Json.manifest(p.plan(), w.inputs(), w.sums(), w.persistence().parameters(), p.info(),
+                    fix.map(a -> InitrdFix.manifest(a, p.info().defaultKernel())).orElse(null)), StandardCharsets.UTF_8);
             done = true;
             return new ForgeResult(p.plan(), manifest, w.sums(), (System.nanoTime() - t0) / 1e9);
         } catch (IOException e) {
@@ -328,6 +335,8 @@ public final class ForgeEngine implements ImageForge {
             }
             close(ch);
             close(claim);
+            Path fixDir = fixWork;
+            close(fixDir == null ? null : () -> deleteTree(fixDir));
         }
     }
 
@@ -339,8 +348,8 @@ public final class ForgeEngine implements ImageForge {
      * Writes every partition, then the partition table, then reads back what was written: the system partition while it is
      * copied, the others at the end (only their written ranges, see {@link ChunkDigest}).
      */
-    private Written write(Prepared p, ForgeRequest request, Medium iso, RecordingChannel ch, WrittenRanges written, Progress progress)
-            throws LivengException, IOException {
+    private Written write(Prepared p, ForgeRequest request, Medium iso, RecordingChannel ch, WrittenRanges written, Progress progress,
+            Optional<AugmentedInitrd> fix) throws LivengException, IOException {
         Map<String, String> inputs = new LinkedHashMap<>();
         ImageStick stick = new ImageStick(ch, p.disk());
 
@@ -372,7 +381,8 @@ public final class ForgeEngine implements ImageForge {
         SignedChain chain = p.signing().assemble(new ChainRequest(p.recipe(), efiBinaries(iso),
                 Map.of(k.version(), mediumContent(iso, k.kernelPath()))));
         Content kernel = chain.kernels().get(k.version());
-        p.strategy().install(stick, new KernelImage(k.version(), kernel, mediumContent(iso, k.initrdPath())), p.recipe());
+        Content initrd = fix.isPresent() ? Content.of(fix.get().initrd()) : mediumContent(iso, k.initrdPath());
+        p.strategy().install(stick, new KernelImage(k.version(), kernel, initrd), p.recipe());
 
         progress.step("write the boot loader");
         Optional<GptPartition> bios = p.disk().findByName(BIOS);
@@ -400,7 +410,7 @@ public final class ForgeEngine implements ImageForge {
                 FatOptions.of("LIVENG_EFI", p.espSerial(), Reproducible.time(p.recipe()).getEpochSecond()).withHiddenSectors(esp.firstLba()));
 
         progress.step("write the persistence partition");
-        PersistenceResult persistence = writePersistence(p, ch, request);
+        PersistenceResult persistence = writePersistence(p, ch, request, fix);
 
         progress.step("write the partition table");
         GptWriter.write(ch, disk);
@@ -526,12 +536,14 @@ public final class ForgeEngine implements ImageForge {
         return new BootState(order, m);
     }
 
-    private PersistenceResult writePersistence(Prepared p, FileChannel ch, ForgeRequest request) throws LivengException, IOException {
+    private PersistenceResult writePersistence(Prepared p, FileChannel ch, ForgeRequest request, Optional<AugmentedInitrd> fix)
+            throws LivengException, IOException {
         GptPartition part = part(p, PERSISTENCE);
         Path work = Files.createTempDirectory("liveng-persistence");
         try {
             Path tree = Files.createDirectories(work.resolve("tree"));
             Files.writeString(tree.resolve("persistence.conf"), "/ union\n", StandardCharsets.US_ASCII);
+            InitrdFix.writeOverlay(tree, fix);
             Path img = work.resolve("persistence.ext4");
             String uuid = Guid.derive(Reproducible.bytes(p.recipe(), "persistence", 32), "ext4").toLowerCaseString();
             long epoch = Reproducible.time(p.recipe()).getEpochSecond();
@@ -560,10 +572,17 @@ public final class ForgeEngine implements ImageForge {
             return p.crypt().write(new PersistenceRequest(img, new RegionChannel(ch, 0, ch.size()), part.offsetBytes(512),
                     part.sizeBytes(512), request.passphrase(), p.recipe()));
         } finally {
-            try (var s = Files.walk(work)) {
-                for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(x);
-                }
+            deleteTree(work);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (var s = Files.walk(dir)) {
+            for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(x);
             }
         }
     }

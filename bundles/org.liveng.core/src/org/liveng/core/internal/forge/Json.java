@@ -22,12 +22,15 @@ final class Json {
     }
 
     static String manifest(ImagePlan plan, Map<String, String> inputs, Map<String, String> sums, Map<String, String> persistence,
-            DistroInfo info) {
+            DistroInfo info, Object initrd) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("liveng", "forge manifest");
         m.put("plan", plan);
         m.put("inputs", inputs);
         m.put("distro", Map.of("name", info.name(), "release", info.release(), "kernel", info.defaultKernel().version()));
+        if (initrd != null) {
+            m.put("initrd", initrd);
+        }
         m.put("persistence", persistence);
         m.put("partitionDigestAlgorithm", "sha256 of the sha256s of 1 MiB chunks; bytes not written count as zeros");
         m.put("partitionDigests", sums);

@@ -114,7 +114,7 @@ public final class DebianLiveDistro implements BaseDistro {
             if (!initrd.encryptionReady()) {
                 warnings.add("the initrd " + p.initrd().path() + " cannot unlock encrypted persistence (missing: "
                         + String.join(", ", InitrdAnalyzer.missingForEncryption(initrd))
-                        + "); live-boot would silently boot without persistence");
+                        + "); live-boot would silently boot without persistence (forge --fix-initrd adds cryptsetup to the stick's initrd)");
             }
             if (!initrd.kernelModulesVersion().isEmpty() && !initrd.kernelModulesVersion().equals(p.version())) {
                 warnings.add("the initrd " + p.initrd().path() + " holds modules for " + initrd.kernelModulesVersion()
