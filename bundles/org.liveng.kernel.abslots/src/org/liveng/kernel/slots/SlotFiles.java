@@ -1,0 +1,142 @@
+package org.liveng.kernel.slots;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.liveng.api.ErrorCodes;
+import org.liveng.api.LivengException;
+import org.liveng.api.kernel.KernelImage;
+import org.liveng.api.kernel.SlotInfo;
+import org.liveng.api.kernel.SlotSpec;
+import org.liveng.api.kernel.StickAccess;
+import org.liveng.api.medium.Content;
+import org.liveng.api.medium.FileSpec;
+import org.liveng.api.recipe.Recipe;
+import org.liveng.api.recipe.Reproducible;
+import org.liveng.format.iso9660.IsoImage;
+import org.liveng.format.iso9660.IsoWriter;
+import org.liveng.format.iso9660.IsoWriterOptions;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+
+/**
+ * Writes and reads kernel slots. A slot is an ISO 9660 filesystem on its partition with the slot's fixed UUID (GRUB finds
+ * it by that UUID), holding {@value #KERNEL}, {@value #INITRD} and the manifest {@value #MANIFEST} (slot id, kernel
+ * release, generation, SHA-256 of each file). A slot is valid when it parses, carries its UUID and both files match the
+ * manifest.
+ */
+public final class SlotFiles {
+    public static final String KERNEL = "/live/vmlinuz";
+    public static final String INITRD = "/live/initrd.img";
+    public static final String MANIFEST = "/liveng/slot.json";
+    private static final int MAX_MANIFEST = 64 * 1024;
+
+    /** The slot manifest. */
+    public record Manifest(String slot, String kernel, long generation, Map<String, String> files) {
+    }
+
+    private SlotFiles() {
+    }
+
+    /** Writes a slot filesystem, syncs, and reads it back: the kernel and initrd must match what was meant to be written. */
+    public static void write(StickAccess stick, SlotSpec slot, String id, KernelImage kernel, long generation, Recipe recipe)
+            throws LivengException {
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put(KERNEL, sha256(kernel.kernel()));
+        files.put(INITRD, sha256(kernel.initrd()));
+        Manifest m = new Manifest(id, kernel.version(), generation, files);
+        String json = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(m) + "\n";
+        Instant t = Reproducible.time(recipe);
+        long capacity = stick.partitionSize(slot.name());
+        IsoWriter w = new IsoWriter(IsoWriterOptions.builder().volumeId(slot.volumeId()).modifiedFromUuid(slot.uuid()).created(t)
+                .fileTime(t).capacity(capacity).build());
+        w.add(new FileSpec(KERNEL, kernel.kernel()));
+        w.add(new FileSpec(INITRD, kernel.initrd()));
+        w.add(new FileSpec(MANIFEST, Content.of(json.getBytes(StandardCharsets.UTF_8), "slot manifest")));
+        try {
+            w.write(stick.partition(slot.name()), 0);
+        } catch (IOException e) {
+            throw new LivengException(ErrorCodes.IO, "writing " + slot.name() + " failed: " + e.getMessage(), null, e);
+        }
+        stick.sync();
+        SlotInfo back = read(stick, slot, id);
+        if (!back.valid()) {
+            throw new LivengException(ErrorCodes.IO, slot.name() + " does not read back as written: " + back.problem());
+        }
+        if (!back.version().equals(kernel.version()) || back.generation() != generation) {
+            throw new LivengException(ErrorCodes.IO, slot.name() + " reads back with kernel " + back.version() + " generation "
+                    + back.generation() + ", expected " + kernel.version() + " generation " + generation);
+        }
+    }
+
+    /** Reads a slot back and checks it; never throws for what the slot holds (a damaged slot is reported invalid). */
+    public static SlotInfo read(StickAccess stick, SlotSpec slot, String id) throws LivengException {
+        try (IsoImage img = IsoImage.open(stick.partition(slot.name()), slot.name())) {
+            if (!slot.uuid().equals(img.uuid())) {
+                return invalid(slot, id, "UUID " + img.uuid() + ", expected " + slot.uuid());
+            }
+            var me = img.lookup(MANIFEST);
+            if (me.isEmpty() || me.get().size() > MAX_MANIFEST) {
+                return invalid(slot, id, "no manifest " + MANIFEST);
+            }
+            Manifest m;
+            try (InputStream in = img.open(me.get())) {
+                m = new Gson().fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8), Manifest.class);
+            }
+            if (m == null || m.kernel() == null || m.files() == null) {
+                return invalid(slot, id, MANIFEST + " lacks kernel or files");
+            }
+            for (String path : new String[] { KERNEL, INITRD }) {
+                var e = img.lookup(path);
+                if (e.isEmpty()) {
+                    return new SlotInfo(id, slot.name(), m.kernel(), m.generation(), false, "no " + path);
+                }
+                String actual;
+                try (InputStream in = img.open(e.get())) {
+                    actual = sha256(in);
+                }
+                if (!actual.equals(m.files().get(path))) {
+                    return new SlotInfo(id, slot.name(), m.kernel(), m.generation(), false,
+                            path + " has SHA-256 " + actual + ", the manifest says " + m.files().get(path));
+                }
+            }
+            return new SlotInfo(id, slot.name(), m.kernel(), m.generation(), true, "");
+        } catch (IOException | org.liveng.api.FormatException | RuntimeException e) {
+            return invalid(slot, id, "not a readable slot filesystem (" + e.getMessage() + ")");
+        }
+    }
+
+    private static SlotInfo invalid(SlotSpec slot, String id, String problem) {
+        return new SlotInfo(id, slot.name(), "", 0, false, problem);
+    }
+
+    public static String sha256(Content c) throws LivengException {
+        try (InputStream in = c.open()) {
+            return sha256(in);
+        } catch (IOException e) {
+            throw new LivengException(ErrorCodes.IO, "reading " + c.describe() + " failed: " + e.getMessage(), null, e);
+        }
+    }
+
+    public static String sha256(InputStream in) throws IOException {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            try (DigestInputStream d = new DigestInputStream(in, md)) {
+                d.transferTo(OutputStream.nullOutputStream());
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
