@@ -81,6 +81,9 @@ public final class SlotFiles {
 
     /** Reads a slot back and checks it; never throws for what the slot holds (a damaged slot is reported invalid). */
     public static SlotInfo read(StickAccess stick, SlotSpec slot, String id) throws LivengException {
+        if (blank(stick, slot)) {
+            return invalid(slot, id, "empty (no slot filesystem)");
+        }
         try (IsoImage img = IsoImage.open(stick.partition(slot.name()), slot.name())) {
             if (!slot.uuid().equals(img.uuid())) {
                 return invalid(slot, id, "UUID " + img.uuid() + ", expected " + slot.uuid());
@@ -114,6 +117,25 @@ public final class SlotFiles {
         } catch (IOException | org.liveng.api.FormatException | RuntimeException e) {
             return invalid(slot, id, "not a readable slot filesystem (" + e.getMessage() + ")");
         }
+    }
+
+    /** Whether the slot's ISO 9660 volume descriptor sector is all zeros (never written, or wiped by forge). */
+    private static boolean blank(StickAccess stick, SlotSpec slot) throws LivengException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(2048);
+        try (var ch = stick.partition(slot.name())) {
+            ch.position(16 * 2048L);
+            while (b.hasRemaining() && ch.read(b) > 0) {
+                // a short partition reads as blank below
+            }
+        } catch (IOException e) {
+            throw new LivengException(ErrorCodes.IO, "reading " + slot.name() + " failed: " + e.getMessage(), null, e);
+        }
+        for (byte x : b.array()) {
+            if (x != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static SlotInfo invalid(SlotSpec slot, String id, String problem) {
