@@ -10,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.liveng.api.ErrorCodes;
@@ -81,6 +82,18 @@ public final class SlotFiles {
 
     /** Reads a slot back and checks it; never throws for what the slot holds (a damaged slot is reported invalid). */
     public static SlotInfo read(StickAccess stick, SlotSpec slot, String id) throws LivengException {
+        return read(stick, slot, id, true);
+    }
+
+    /**
+     * The slot's manifest as its filesystem states it, without hashing the files (to pick a slot and compare versions;
+     * {@link SlotInfo#valid()} then only says that the filesystem and manifest read).
+     */
+    public static SlotInfo manifest(StickAccess stick, SlotSpec slot, String id) throws LivengException {
+        return read(stick, slot, id, false);
+    }
+
+    private static SlotInfo read(StickAccess stick, SlotSpec slot, String id, boolean hashes) throws LivengException {
         if (blank(stick, slot)) {
             return invalid(slot, id, "empty (no slot filesystem)");
         }
@@ -99,7 +112,7 @@ public final class SlotFiles {
             if (m == null || m.kernel() == null || m.files() == null) {
                 return invalid(slot, id, MANIFEST + " lacks kernel or files");
             }
-            for (String path : new String[] { KERNEL, INITRD }) {
+            for (String path : hashes ? List.of(KERNEL, INITRD) : List.<String>of()) {
                 var e = img.lookup(path);
                 if (e.isEmpty()) {
                     return new SlotInfo(id, slot.name(), m.kernel(), m.generation(), false, "no " + path);

@@ -42,7 +42,7 @@ public final class KernelCommand {
             @Parameter(names = { "--initrd" }, absentValue = "") String initrd,
             @Descriptor("the kernel release (default: read from the kernel image's version string)")
             @Parameter(names = { "--version" }, absentValue = "") String version,
-            @Descriptor("install even when the kernel is older than the one that boots now")
+            @Descriptor("install even when the kernel is older than the stick's last good kernel")
             @Parameter(names = { "--allow-downgrade" }, presentValue = "true", absentValue = "false") boolean allowDowngrade,
             @Descriptor("the image file or the stick's whole-disk device (not mounted)") String target) throws LivengException {
         Path k = file("--kernel", kernel);

@@ -92,7 +92,10 @@ public final class AbSlots implements KernelUpdateStrategy {
         int tries = tries(recipe);
         List<SlotSpec> specs = slots(recipe);
         BootState state = stick.bootState();
-        List<SlotInfo> infos = status(stick, recipe);
+        List<SlotInfo> infos = new ArrayList<>();
+        for (int i = 0; i < IDS.size(); i++) {
+            infos.add(SlotFiles.manifest(stick, specs.get(i), IDS.get(i)));
+        }
         String good = lastGood(state, infos);
         String target = IDS.stream().filter(id -> !id.equals(good)).findFirst().orElseThrow();
         if (good != null) {
@@ -143,7 +146,7 @@ public final class AbSlots implements KernelUpdateStrategy {
         return blessed;
     }
 
-    /** The first good slot in boot order that reads back valid, or null. */
+    /** The first good slot in boot order whose filesystem and manifest read, or null. */
     static String lastGood(BootState state, List<SlotInfo> infos) {
         for (String id : state.order()) {
             int i = IDS.indexOf(id);

@@ -62,7 +62,7 @@ public final class SecondPartition implements KernelUpdateStrategy {
 
     @Override
     public UpdateResult update(StickAccess stick, KernelImage kernel, boolean allowDowngrade, Recipe recipe) throws LivengException {
-        SlotInfo now = status(stick, recipe).get(0);
+        SlotInfo now = SlotFiles.manifest(stick, slots(recipe).get(0), ID);
         if (now.valid() && !allowDowngrade && KernelVersions.compare(kernel.version(), now.version()) < 0) {
             throw new LivengException(ErrorCodes.PREFLIGHT, "kernel " + kernel.version() + " is older than " + now.version() + " in "
                     + PARTITION + "; nothing was written", "pass --allow-downgrade to install it anyway");
