@@ -18,6 +18,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.liveng.api.ErrorCodes;
 import org.liveng.api.LivengException;
+import org.liveng.api.kernel.KernelImage;
+import org.liveng.api.kernel.KernelUpdates;
+import org.liveng.api.kernel.UpdateResult;
+import org.liveng.api.medium.Content;
 import org.liveng.api.plan.ForgeRequest;
 import org.liveng.api.plan.ForgeResult;
 import org.liveng.api.plan.ImageForge;
@@ -43,6 +47,9 @@ class KernelUpdateTest {
 
     @InjectService(timeout = 5000)
     KernelCommand command;
+
+    @InjectService(timeout = 5000)
+    KernelUpdates updates;
 
     @BeforeAll
     static void fixture() throws Exception {
@@ -152,5 +159,31 @@ class KernelUpdateTest {
         Fixtures.run("xorriso", "-osirrox", "on", "-indev", after.toString(), "-extract", "/", files.toString());
         assertArrayEquals(Files.readAllBytes(k[0]), Files.readAllBytes(files.resolve("live/vmlinuz")));
         assertTrue(grubenv(img, r.plan(), dir).contains("liveng_k_status=good"));
+    }
+
+    /**
+     * The device path: a loop device over a forged image. (A mounted partition of it cannot be shown here: this machine
+     * creates no partition devices for loop devices; the refusal rules are forge's, tested by DeviceForgeTest.)
+     */
+    @Test
+    void updatesAStickDevice(@TempDir Path dir) throws Exception {
+        Path img = dir.resolve("forged.img");
+        ForgeResult r = forge.forge(ForgeRequest.of(iso, img, recipe("ab-slots")), Progress.NONE);
+        Path[] k = newKernel(dir);
+        KernelImage kernel = new KernelImage(update.getProperty("kernel_release"), Content.of(k[0]), Content.of(k[1]));
+        Path[] backing = new Path[1];
+        try (LoopDevice loop = LoopDevice.create(dir, "stick", r.plan().sizeBytes() >> 20, false, file -> {
+            Fixtures.run("cp", "--sparse=always", img.toString(), file.toString());
+            backing[0] = file;
+        })) {
+            UpdateResult done = updates.update(loop.device, kernel, false);
+            assertEquals("LIVENG_KERNEL_B", done.slot());
+            assertTrue(((String) command.status(false, loop.device.toString())).contains("trial(3)"));
+        }
+        Path slot = extract(backing[0], ForgeTest.part(r.plan(), "LIVENG_KERNEL_B"), dir.resolve("slot-b.iso"));
+        Path files = Files.createDirectory(dir.resolve("slot-b"));
+        Fixtures.run("xorriso", "-osirrox", "on", "-indev", slot.toString(), "-extract", "/", files.toString());
+        assertArrayEquals(Files.readAllBytes(k[0]), Files.readAllBytes(files.resolve("live/vmlinuz")));
+        assertTrue(grubenv(backing[0], r.plan(), dir).contains("liveng_b_status=trial"));
     }
 }
