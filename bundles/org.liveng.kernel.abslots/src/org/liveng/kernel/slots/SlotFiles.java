@@ -52,18 +52,21 @@ public final class SlotFiles {
     /** Writes a slot filesystem, syncs, and reads it back: the kernel and initrd must match what was meant to be written. */
     public static void write(StickAccess stick, SlotSpec slot, String id, KernelImage kernel, long generation, Recipe recipe)
             throws LivengException {
-        Map<String, String> files = new LinkedHashMap<>();
-        files.put(KERNEL, sha256(kernel.kernel()));
-        files.put(INITRD, sha256(kernel.initrd()));
-        Manifest m = new Manifest(id, kernel.version(), generation, files);
-        String json = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(m) + "\n";
+        // the files are hashed while the ISO writer streams them; the manifest comes after them in the image (directory
+        // LIVENG sorts after LIVE), has a fixed size (hex digests), and is built from those hashes when it is written
+        HashedContent k = new HashedContent(kernel.kernel());
+        HashedContent i = new HashedContent(kernel.initrd());
+        String zeros = "0".repeat(64);
+        long manifestSize = manifestJson(id, kernel.version(), generation, zeros, zeros).length;
+        Content manifest = Content.of(manifestSize, () -> new java.io.ByteArrayInputStream(manifestJson(id, kernel.version(),
+                generation, k.sha256(), i.sha256())), "slot manifest");
         Instant t = Reproducible.time(recipe);
         long capacity = stick.partitionSize(slot.name());
         IsoWriter w = new IsoWriter(IsoWriterOptions.builder().volumeId(slot.volumeId()).modifiedFromUuid(slot.uuid()).created(t)
                 .fileTime(t).capacity(capacity).build());
-        w.add(new FileSpec(KERNEL, kernel.kernel()));
-        w.add(new FileSpec(INITRD, kernel.initrd()));
-        w.add(new FileSpec(MANIFEST, Content.of(json.getBytes(StandardCharsets.UTF_8), "slot manifest")));
+        w.add(new FileSpec(KERNEL, k));
+        w.add(new FileSpec(INITRD, i));
+        w.add(new FileSpec(MANIFEST, manifest));
         try {
             w.write(stick.partition(slot.name()), 0);
         } catch (IOException e) {
@@ -78,6 +81,14 @@ public final class SlotFiles {
             throw new LivengException(ErrorCodes.IO, slot.name() + " reads back with kernel " + back.version() + " generation "
                     + back.generation() + ", expected " + kernel.version() + " generation " + generation);
         }
+    }
+
+    private static byte[] manifestJson(String id, String version, long generation, String kernelSha, String initrdSha) {
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put(KERNEL, kernelSha);
+        files.put(INITRD, initrdSha);
+        Manifest m = new Manifest(id, version, generation, files);
+        return (new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(m) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /** Reads a slot back and checks it; never throws for what the slot holds (a damaged slot is reported invalid). */
