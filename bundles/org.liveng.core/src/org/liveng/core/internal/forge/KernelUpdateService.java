@@ -123,7 +123,12 @@ public final class KernelUpdateService implements KernelUpdates {
     /** Opens a stick over a channel (an image file, a device, or a test's fault-injecting channel). */
     public static Opened open(FileChannel ch, String source, ProviderRegistry registry, AutoCloseable claim)
             throws LivengException, IOException {
-        GptReadResult gpt = GptReader.read(ch, 512);
+        GptReadResult gpt;
+        try {
+            gpt = GptReader.read(ch, 512);
+        } catch (org.liveng.api.FormatException e) {
+            throw new LivengException(ErrorCodes.FORMAT, source + " has no readable GPT: " + e.getMessage(), "is it a forged liveng stick?");
+        }
         if (gpt.hasErrors()) {
             throw new LivengException(ErrorCodes.FORMAT, source + " has no readable GPT:\n" + gpt.toReport(), "is it a forged liveng stick?");
         }
