@@ -18,7 +18,8 @@ final class Json {
 
     /**
      * The stick's own plan; with the recipe it was forged from (seed included, so that a kernel update finds the slots'
-     * UUIDs; without where the passphrase came from).
+     * UUIDs and the strategy). Left out: where the passphrase came from, and the sizes of the target (the plan's partitions
+     * say what they became; an image file and a device forged alike get the same ESP).
      */
     static String plan(ImagePlan plan, Map<String, String> inputs, Recipe recipe) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -27,6 +28,8 @@ final class Json {
         m.put("inputs", inputs);
         Map<String, String> values = new TreeMap<>(recipe.values());
         values.remove(RecipeSettings.PASSPHRASE.name());
+        values.remove(RecipeSettings.IMAGE_SIZE.name());
+        values.remove(RecipeSettings.PERSISTENCE_SIZE.name());
         m.put("recipe", values);
         return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(m);
     }
