@@ -6,6 +6,7 @@ import org.liveng.api.LivengException;
 import org.liveng.api.Provider;
 import org.liveng.api.Support;
 import org.liveng.api.boot.BootEntry;
+import org.liveng.api.boot.BootState;
 import org.liveng.api.recipe.Recipe;
 import org.osgi.annotation.versioning.ConsumerType;
 
@@ -41,4 +42,16 @@ public interface KernelUpdateStrategy extends Provider {
 
     /** Puts a new kernel on a stick that is in use. */
     UpdateResult update(StickAccess stick, KernelImage kernel, boolean allowDowngrade, Recipe recipe) throws LivengException;
+
+    /** What each kernel slot holds, read back and checked against its manifest, in {@link #slots} order. */
+    List<SlotInfo> status(StickAccess stick, Recipe recipe) throws LivengException;
+
+    /**
+     * Marks a slot that booted as good (the bless service calls it once the system came up). A slot already good stays
+     * so; a slot that is neither on trial nor good is refused.
+     *
+     * @param slotId the slot's boot entry id, e.g. {@code b}
+     * @return the boot state now on the stick
+     */
+    BootState bless(StickAccess stick, String slotId, Recipe recipe) throws LivengException;
 }

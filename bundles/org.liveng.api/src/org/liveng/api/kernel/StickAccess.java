@@ -4,6 +4,7 @@ import java.nio.channels.SeekableByteChannel;
 import java.util.Optional;
 
 import org.liveng.api.LivengException;
+import org.liveng.api.boot.BootState;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -27,4 +28,13 @@ public interface StickAccess {
 
     /** Flushes everything written so far to stable storage. */
     void sync() throws LivengException;
+
+    /** The boot state the bootloader keeps on the ESP. */
+    BootState bootState() throws LivengException;
+
+    /**
+     * Writes the boot state so that a crash at any point leaves either the old or the new state for the bootloader, then
+     * syncs. Refuses a state whose file would not be replaced that way.
+     */
+    void writeBootState(BootState state) throws LivengException;
 }

@@ -22,6 +22,8 @@ public final class RecipeSettings {
             "size of each kernel slot partition");
     public static final Setting KERNEL_STRATEGY = new Setting("kernel.strategy", SettingType.PROVIDER, "ab-slots",
             "kernel update strategy (liveng.id): ab-slots or second-partition");
+    public static final Setting KERNEL_TRIES = new Setting("kernel.tries", SettingType.INTEGER, "3",
+            "boot tries a newly installed kernel slot gets before the bootloader falls back (1-9)");
     public static final Setting ESP_SIZE = new Setting("esp.size", SettingType.SIZE, "64M",
             "size of the EFI System Partition (FAT32 needs at least 33M)");
     public static final Setting BOOTLOADER = new Setting("bootloader", SettingType.PROVIDER, "grub",
@@ -74,7 +76,7 @@ public final class RecipeSettings {
             "timestamp for every date written; empty = $SOURCE_DATE_EPOCH or now");
 
     /** Every setting, in documentation order. */
-    public static final List<Setting> ALL = List.of(DISTRO, SYSTEM_MODE, IMAGE_SIZE, SLOT_SIZE, KERNEL_STRATEGY, ESP_SIZE,
+    public static final List<Setting> ALL = List.of(DISTRO, SYSTEM_MODE, IMAGE_SIZE, SLOT_SIZE, KERNEL_STRATEGY, KERNEL_TRIES, ESP_SIZE,
             BOOTLOADER, SIGNING, SIGNING_KEYS, SIGNING_DB_KEY, SIGNING_MOK_KEY, SIGNING_KEY_PASSPHRASE, SIGNING_MICROSOFT_DB, BIOS,
             BOOT_TIMEOUT, SERIAL, KERNEL_ARGS, PERSISTENCE_SIZE, PERSISTENCE_ENCRYPTION, PASSPHRASE, KDF, MIN_RAM, KDF_MEMORY,
             KDF_TIME, KDF_PARALLEL, KDF_ITERATIONS, SECTOR_SIZE, INITRD_ADD_CRYPTSETUP, SEED, SOURCE_DATE_EPOCH);

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -351,7 +350,7 @@ public final class ForgeEngine implements ImageForge {
     private Written write(Prepared p, ForgeRequest request, Medium iso, RecordingChannel ch, WrittenRanges written, Progress progress,
             Optional<AugmentedInitrd> fix) throws LivengException, IOException {
         Map<String, String> inputs = new LinkedHashMap<>();
-        ImageStick stick = new ImageStick(ch, p.disk());
+        ImageStick stick = new ImageStick(ch, p.disk(), p.bootloader(), STATE_PATH);
 
         GptPartition system = part(p, SYSTEM);
         boolean remaster = p.recipe().get(RecipeSettings.SYSTEM_MODE).equals("remaster");
@@ -386,7 +385,7 @@ public final class ForgeEngine implements ImageForge {
 
         progress.step("write the boot loader");
         Optional<GptPartition> bios = p.disk().findByName(BIOS);
-        BootState state = initialState(p.slots());
+        BootState state = initialState(p.menu());
         BootFiles boot = p.bootloader().render(p.menu(), state, new BootTarget(bios.map(GptPartition::firstLba).orElse(-1L),
                 bios.map(GptPartition::sizeSectors).orElse(0L), chain.grubConfigDirectory()), p.recipe());
         GptDisk disk = p.disk();
@@ -405,7 +404,7 @@ public final class ForgeEngine implements ImageForge {
         // the stick's own copy of the plan: without the target path, which depends only on where it was written
         ImagePlan own = new ImagePlan("", p.plan().sizeBytes(), p.plan().diskGuid(), p.plan().partitions(), p.plan().notes().stream()
                 .filter(n -> !n.startsWith("device: ")).toList(), "");
-        espFiles.add(new FileSpec("/liveng/plan.json", Content.of(Json.plan(own, inputs).getBytes(StandardCharsets.UTF_8), "plan")));
+        espFiles.add(new FileSpec("/liveng/plan.json", Content.of(Json.plan(own, inputs, p.recipe()).getBytes(StandardCharsets.UTF_8), "plan")));
         FatWriter.write(ch, esp.offsetBytes(512), esp.sizeBytes(512), espFiles,
                 FatOptions.of("LIVENG_EFI", p.espSerial(), Reproducible.time(p.recipe()).getEpochSecond()).withHiddenSectors(esp.firstLba()));
 
@@ -525,11 +524,13 @@ public final class ForgeEngine implements ImageForge {
         }
     }
 
-    static BootState initialState(List<SlotSpec> slots) {
+    /** The first slot entry of the menu good, the others empty. */
+    static BootState initialState(BootMenu menu) {
         Map<String, BootState.Slot> m = new LinkedHashMap<>();
         List<String> order = new ArrayList<>();
+        List<BootEntry> slots = menu.entries().stream().filter(BootEntry::slot).toList();
         for (int i = 0; i < slots.size(); i++) {
-            String id = slots.get(i).name().substring(slots.get(i).name().length() - 1).toLowerCase(Locale.ROOT);
+            String id = slots.get(i).id();
             order.add(id);
             m.put(id, new BootState.Slot(i == 0 ? BootState.Status.GOOD : BootState.Status.EMPTY, 0));
         }

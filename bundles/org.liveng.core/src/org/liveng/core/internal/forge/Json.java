@@ -2,9 +2,12 @@ package org.liveng.core.internal.forge;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 import org.liveng.api.distro.DistroInfo;
 import org.liveng.api.plan.ImagePlan;
+import org.liveng.api.recipe.Recipe;
+import org.liveng.api.recipe.RecipeSettings;
 
 import com.google.gson.GsonBuilder;
 
@@ -13,11 +16,21 @@ final class Json {
     private Json() {
     }
 
-    static String plan(ImagePlan plan, Map<String, String> inputs) {
+    /**
+     * The stick's own plan; with the recipe it was forged from (seed included, so that a kernel update finds the slots'
+     * UUIDs and the strategy). Left out: where the passphrase came from, and the sizes of the target (the plan's partitions
+     * say what they became; an image file and a device forged alike get the same ESP).
+     */
+    static String plan(ImagePlan plan, Map<String, String> inputs, Recipe recipe) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("liveng", "forge plan");
         m.put("plan", plan);
         m.put("inputs", inputs);
+        Map<String, String> values = new TreeMap<>(recipe.values());
+        values.remove(RecipeSettings.PASSPHRASE.name());
+        values.remove(RecipeSettings.IMAGE_SIZE.name());
+        values.remove(RecipeSettings.PERSISTENCE_SIZE.name());
+        m.put("recipe", values);
         return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(m);
     }
 

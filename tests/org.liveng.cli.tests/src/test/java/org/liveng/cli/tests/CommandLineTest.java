@@ -60,6 +60,21 @@ class CommandLineTest {
     }
 
     @Test
+    void kernelCommandsNameWhatIsWrongWithTheirInputs(@TempDir Path dir) throws Exception {
+        Cli.Result r = Cli.run("kernel", "status", "/nonexistent/dir/stick.img");
+        assertEquals(3, r.status(), r.all());
+        assertTrue(r.err().contains("/nonexistent/dir/stick.img is neither a forged image file nor a block device [NOT_FOUND]"), r.err());
+        Path junk = Files.write(dir.resolve("junk.img"), new byte[64 * 1024]);
+        Cli.Result u = Cli.run("kernel", "update", "--kernel", junk.toString(), "--initrd", junk.toString(), junk.toString());
+        assertEquals(3, u.status(), u.all());
+        assertTrue(u.err().contains("is not an x86 Linux kernel image") && u.err().contains("[FORMAT]"), u.err());
+        Cli.Result g = Cli.run("kernel", "update", "--kernel", junk.toString(), "--initrd", junk.toString(), "--version", "6.1.0-1-amd64",
+                junk.toString());
+        assertEquals(3, g.status(), g.all());
+        assertTrue(g.err().contains("has no readable GPT") && g.err().contains("[FORMAT]"), g.err());
+    }
+
+    @Test
     void debugShowsTheStackTrace() throws Exception {
         Cli.Result r = Cli.run("--debug", "inspect", "/nonexistent/dir/some.iso");
         assertEquals(3, r.status(), r.all());

@@ -1,0 +1,20 @@
+package org.liveng.api.kernel;
+
+import java.nio.file.Path;
+
+import org.liveng.api.LivengException;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Kernel updates of a forged stick from the host (image file or whole-disk device), with the strategy the stick was
+ * forged with (read from its plan on the ESP). Implemented by liveng's core.
+ */
+@ProviderType
+public interface KernelUpdates {
+
+    /** What the stick's kernel slots hold and its boot state. */
+    StickStatus status(Path target) throws LivengException;
+
+    /** Puts a new kernel on the stick with its strategy; refuses a device that is in use. */
+    UpdateResult update(Path target, KernelImage kernel, boolean allowDowngrade) throws LivengException;
+}

@@ -1,0 +1,161 @@
+package org.liveng.core.internal.forge;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+
+import org.liveng.api.ErrorCodes;
+import org.liveng.api.LivengException;
+import org.liveng.api.ProviderRegistry;
+import org.liveng.api.boot.Bootloader;
+import org.liveng.api.kernel.KernelImage;
+import org.liveng.api.kernel.KernelUpdateStrategy;
+import org.liveng.api.kernel.KernelUpdates;
+import org.liveng.api.kernel.StickStatus;
+import org.liveng.api.kernel.UpdateResult;
+import org.liveng.api.recipe.Recipe;
+import org.liveng.api.recipe.RecipeSettings;
+import org.liveng.format.gpt.GptReadResult;
+import org.liveng.format.gpt.GptReader;
+import org.liveng.platform.blockdev.BlockDevice;
+import org.liveng.platform.blockdev.BlockDevices;
+import org.liveng.platform.posix.NativeCalls;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+
+/**
+ * Host-side kernel updates: opens the stick (GPT, partitions by name), reads the recipe it was forged with from
+ * {@code /liveng/plan.json} on its ESP, and hands over to that recipe's kernel update strategy. A device is refused when
+ * it is in use (mounted, swap, held, busy, read-only), by the same rules as forge, and held exclusively while written.
+ */
+@Component(service = KernelUpdates.class)
+public final class KernelUpdateService implements KernelUpdates {
+    static final String PLAN = "/liveng/plan.json";
+    private final ProviderRegistry registry;
+    private final NativeCalls nativeCalls;
+    private final BlockDevices devices;
+
+    @Activate
+    public KernelUpdateService(@Reference ProviderRegistry registry, @Reference NativeCalls nativeCalls) {
+        this.registry = registry;
+        this.nativeCalls = nativeCalls;
+        this.devices = new BlockDevices(nativeCalls);
+    }
+
+    @Override
+    public StickStatus status(Path target) throws LivengException {
+        try (Opened o = open(target, false)) {
+            return new StickStatus(target.toString(), o.strategy().id(), o.strategy().status(o.stick(), o.recipe()), o.stick().bootState());
+        }
+    }
+
+    @Override
+    public UpdateResult update(Path target, KernelImage kernel, boolean allowDowngrade) throws LivengException {
+        try (Opened o = open(target, true)) {
+            return o.strategy().update(o.stick(), kernel, allowDowngrade, o.recipe());
+        }
+    }
+
+    /** An opened stick with the recipe and providers it was forged with. */
+    public record Opened(ImageStick stick, Recipe recipe, KernelUpdateStrategy strategy, FileChannel channel, AutoCloseable claim)
+            implements AutoCloseable {
+        @Override
+        public void close() throws LivengException {
+            try {
+                channel.close();
+                if (claim != null) {
+                    claim.close();
+                }
+            } catch (Exception e) {
+                throw new LivengException(ErrorCodes.IO, "closing the stick failed: " + e.getMessage(), null, e);
+            }
+        }
+    }
+
+    Opened open(Path target, boolean write) throws LivengException {
+        AutoCloseable claim = null;
+        if (BlockDevices.isBlockDevice(target)) {
+            BlockDevice d = devices.probe(target);
+            List<String> unsafe = DeviceSafety.refusals(d, 0, true);
+            if (!unsafe.isEmpty()) {
+                throw new LivengException(ErrorCodes.PREFLIGHT, "refusing to open " + target + ":\n  - " + String.join("\n  - ", unsafe),
+                        "nothing was written");
+            }
+            if (write) {
+                claim = nativeCalls.claimExclusively(d.devicePath());
+            }
+        } else if (!Files.isRegularFile(target)) {
+            throw new LivengException(ErrorCodes.NOT_FOUND, target + " is neither a forged image file nor a block device",
+                    "give the image file or the stick's whole-disk device");
+        }
+        FileChannel ch = null;
+        try {
+            ch = write ? FileChannel.open(target, StandardOpenOption.READ, StandardOpenOption.WRITE) : FileChannel.open(target, StandardOpenOption.READ);
+            Opened o = open(ch, target.toString(), registry, claim);
+            ch = null;
+            return o;
+        } catch (IOException e) {
+            throw new LivengException(ErrorCodes.IO, "opening " + target + " failed: " + e.getMessage(), null, e);
+        } finally {
+            if (ch != null) {
+                try {
+                    ch.close();
+                    if (claim != null) {
+                        claim.close();
+                    }
+                } catch (Exception e) {
+                    // the original failure is what gets reported
+                }
+            }
+        }
+    }
+
+    /** Opens a stick over a channel (an image file, a device, or a test's fault-injecting channel). */
+    public static Opened open(FileChannel ch, String source, ProviderRegistry registry, AutoCloseable claim)
+            throws LivengException, IOException {
+        GptReadResult gpt;
+        try {
+            gpt = GptReader.read(ch, 512);
+        } catch (org.liveng.api.FormatException e) {
+            throw new LivengException(ErrorCodes.FORMAT, source + " has no readable GPT: " + e.getMessage(), "is it a forged liveng stick?");
+        }
+        if (gpt.hasErrors()) {
+            throw new LivengException(ErrorCodes.FORMAT, source + " has no readable GPT:\n" + gpt.toReport(), "is it a forged liveng stick?");
+        }
+        ImageStick probe = new ImageStick(ch, gpt.disk(), null, ForgeEngine.STATE_PATH);
+        byte[] planBytes = probe.readEspFile(PLAN).orElseThrow(() -> new LivengException(ErrorCodes.NOT_FOUND, source
+                + " has no " + PLAN + " on its ESP", "only sticks forged by liveng can be updated"));
+        Recipe recipe = recipe(planBytes, source);
+        KernelUpdateStrategy strategy = registry.select(KernelUpdateStrategy.class, recipe.get(RecipeSettings.KERNEL_STRATEGY));
+        Bootloader bootloader = registry.select(Bootloader.class, recipe.get(RecipeSettings.BOOTLOADER));
+        return new Opened(new ImageStick(ch, gpt.disk(), bootloader, ForgeEngine.STATE_PATH), recipe, strategy, ch, claim);
+    }
+
+    static Recipe recipe(byte[] plan, String source) throws LivengException {
+        try {
+            JsonObject o = new Gson().fromJson(new String(plan, StandardCharsets.UTF_8), JsonObject.class);
+            JsonObject r = o == null ? null : o.getAsJsonObject("recipe");
+            if (r == null) {
+                throw new LivengException(ErrorCodes.FORMAT, source + ": " + PLAN + " has no recipe (forged by an older liveng)",
+                        "forge the stick again to update its kernel");
+            }
+            Map<String, String> values = new java.util.TreeMap<>();
+            for (var e : r.entrySet()) {
+                values.put(e.getKey(), e.getValue().getAsString());
+            }
+            return new Recipe(values);
+        } catch (JsonParseException | IllegalStateException | ClassCastException | UnsupportedOperationException e) {
+            throw new LivengException(ErrorCodes.FORMAT, source + ": " + PLAN + " is not a liveng plan: " + e.getMessage());
+        }
+    }
+}
