@@ -12,6 +12,7 @@ import org.liveng.format.luks2.Kdf;
  * given costs (what forge pays once per keyslot).
  *
  * Usage: java -cp JARS CryptBench.java MIB ARGON2_TIME ARGON2_MEMORY_KIB ARGON2_PARALLEL
+ * (XTS: best of 3 rounds of MIB MiB each)
  */
 public class CryptBench {
     public static void main(String[] args) throws Exception {
@@ -26,12 +27,15 @@ public class CryptBench {
                 for (int i = 0; i < 64; i++) { // warm-up: C2 and the AES intrinsics
                     x.encrypt(buf, 0, buf.length, i * 2048L, sector, sector / 512);
                 }
-                long c0 = mx.getCurrentThreadCpuTime();
-                for (int i = 0; i < mib; i++) {
-                    x.encrypt(buf, 0, buf.length, i * 2048L, sector, sector / 512);
+                double best = 0; // best of 3 rounds: the machine is shared
+                for (int round = 0; round < 3; round++) {
+                    long c0 = mx.getCurrentThreadCpuTime();
+                    for (int i = 0; i < mib; i++) {
+                        x.encrypt(buf, 0, buf.length, i * 2048L, sector, sector / 512);
+                    }
+                    best = Math.max(best, mib / ((mx.getCurrentThreadCpuTime() - c0) / 1e9));
                 }
-                double cpu = (mx.getCurrentThreadCpuTime() - c0) / 1e9;
-                System.out.printf("xts-%d %.1f%n", sector, mib / cpu);
+                System.out.printf("xts-%d %.1f%n", sector, best);
             }
         }
         long time = Long.parseLong(args[1]);
