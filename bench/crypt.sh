@@ -23,8 +23,9 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[
 plugins="$(ls -d "$root"/product/target/products/org.liveng.product/linux/gtk/x86_64/liveng/plugins)"
 cp="$(ls "$plugins"/org.liveng.format.luks2_*.jar "$plugins"/org.liveng.api_*.jar "$plugins"/bcprov*.jar | tr '\n' ':')"
 
-# XTS and Argon2 alone (CryptBench.java, run as a source file on the product's jars)
-java -cp "$cp" "$root/bench/CryptBench.java" 512 4 262144 4 > "$work/java.txt"
+# XTS and Argon2 alone (CryptBench.java, run as a source file on the product's jars, with the
+# collector and heap bin/liveng gives forge)
+java -XX:+UseSerialGC -Xms1g -Xmn700m -cp "$cp" "$root/bench/CryptBench.java" 512 4 262144 4 > "$work/java.txt"
 val() { awk -v k="$1" '$1 == k {print $2}' "$work/java.txt"; }
 ossl() { # MiB/s from openssl's table (1000s of bytes per second, last column), best of 3 runs like ours
   for i in 1 2 3; do
