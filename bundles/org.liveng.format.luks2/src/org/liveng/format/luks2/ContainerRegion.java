@@ -95,12 +95,20 @@ public final class ContainerRegion {
         }
     }
 
-    /** Writes zeros over {@code [pos, pos + len)}. */
+    /**
+     * Makes {@code [pos, pos + len)} read as zeros. Chunks that already read
+     * as zeros (the holes of a fresh sparse image) are left alone, so they
+     * stay holes; a device's old contents are overwritten.
+     */
     public void zero(long pos, long len, String what) throws LivengException {
         byte[] z = new byte[(int) Math.min(len, 1 << 20)];
+        byte[] old = new byte[z.length];
         for (long done = 0; done < len; ) {
             int n = (int) Math.min(z.length, len - done);
-            write(pos + done, z, 0, n, what);
+            read(pos + done, old, 0, n, what);
+            if (!java.util.Arrays.equals(old, 0, n, z, 0, n)) {
+                write(pos + done, z, 0, n, what);
+            }
             done += n;
         }
     }

@@ -1,5 +1,6 @@
 package org.liveng.crypt.luks.internal;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,7 +100,7 @@ public record LuksParameters(String format, Kdf kdf, int sectorSize, int keyBits
 
     /** Like {@link #of(Recipe, String, List)}, but problems are a {@code USAGE} error. */
     public static LuksParameters require(Recipe recipe, String format) throws LivengException {
-        List<String> problems = new java.util.ArrayList<>();
+        List<String> problems = new ArrayList<>();
         LuksParameters p = of(recipe, format, problems);
         if (p == null) {
             throw new LivengException(ErrorCodes.USAGE, "cannot make the " + format + " persistence: " + String.join(" ", problems),

@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.liveng.api.ErrorCodes;
 import org.liveng.api.LivengException;
@@ -67,18 +68,18 @@ abstract class LuksPersistence implements PersistenceEncryption {
     }
 
     /** Why live-boot could not unlock LUKS persistence with this initrd, if it could not. */
-    static java.util.Optional<String> initrdProblem(InitrdInfo initrd) {
+    static Optional<String> initrdProblem(InitrdInfo initrd) {
         if (!initrd.liveBoot()) {
-            return java.util.Optional.of("the initrd has no live-boot, which unlocks and mounts the persistence.");
+            return Optional.of("the initrd has no live-boot, which unlocks and mounts the persistence.");
         }
         if (!initrd.encryptionReady()) {
-            return java.util.Optional.of("the initrd cannot unlock LUKS (cryptsetup " + (initrd.cryptsetup() ? "present" : "missing")
+            return Optional.of("the initrd cannot unlock LUKS (cryptsetup " + (initrd.cryptsetup() ? "present" : "missing")
                     + ", dm-crypt " + (initrd.dmCrypt() ? "present" : "missing") + "): live-boot would boot silently WITHOUT "
                     + "persistence and nothing written on the stick would be kept. Fix: set initrd.add-cryptsetup=true "
                     + "(forge --fix-initrd) to add cryptsetup to the stick's initrd, use an ISO built with cryptsetup-initramfs "
                     + "(CRYPTSETUP=y), or choose persistence.encryption=none.");
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     @Override
