@@ -75,7 +75,7 @@ class KernelUpdateCrashTest {
 
     static Recipe recipe(String strategy) {
         return new Recipe(Map.of("reproducible.seed", "crash-test", "reproducible.source-date-epoch", "1704067200",
-                "persistence.size", "64M", "kernel.strategy", strategy, "boot.bios", "false"));
+                "persistence.size", "64M", "persistence.encryption", "none", "kernel.strategy", strategy, "boot.bios", "false"));
     }
 
     /** A small synthetic kernel + initrd: the slot checks are about bytes and hashes, not about booting. */

@@ -62,7 +62,7 @@ class KernelUpdateTest {
 
     static Recipe recipe(String strategy) {
         return new Recipe(Map.of("reproducible.seed", "kernel-update-test", "reproducible.source-date-epoch", "1704067200",
-                "persistence.size", "64M", "kernel.strategy", strategy));
+                "persistence.size", "64M", "persistence.encryption", "none", "kernel.strategy", strategy));
     }
 
     /** The newer kernel from the fixture's Debian package, and the ISO's initrd (the slot checks do not boot it). */
