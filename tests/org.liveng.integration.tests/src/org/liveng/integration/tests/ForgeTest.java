@@ -113,6 +113,7 @@ class ForgeTest {
         String menu = Files.readString(cfg);
         assertTrue(menu.contains("search --no-floppy --fs-uuid --set=root " + a.filesystemUuid()), menu);
         assertTrue(menu.contains("liveng-fallback") && menu.contains("live-media=/dev/disk/by-partuuid/" + system.uuid().toLowerCase()), menu);
+        assertSlotArgs(menu, "a", "b");
         Path env = dir.resolve("grubenv");
         Fixtures.run("mcopy", "-i", espImg.toString(), "::/liveng/grubenv", env.toString());
         assertTrue(Fixtures.run("grub-editenv", env.toString(), "list").contains("liveng_a_status=good"));
@@ -128,6 +129,16 @@ class ForgeTest {
         assertTrue(manifest.contains(sha256(iso, 0, Files.size(iso))), "the ISO's SHA-256 is in the manifest");
         assertTrue(manifest.contains("SHA256SUMS"), "the manifest says what the ISO was checked against");
         assertEquals(plan.partitions().size(), r.digests().size());
+    }
+
+    /** Each slot's kernel line names its slot ({@code liveng.slot=ID}); the fallback line names none. */
+    static void assertSlotArgs(String menu, String... slotIds) {
+        List<String> linux = menu.lines().map(String::strip).filter(l -> l.startsWith("linux ")).toList();
+        for (String id : slotIds) {
+            assertTrue(linux.stream().anyMatch(l -> l.endsWith(" liveng.slot=" + id) && !l.contains("liveng-fallback")), id + ": " + linux);
+        }
+        assertTrue(linux.stream().filter(l -> l.contains("liveng-fallback")).noneMatch(l -> l.contains("liveng.slot")), linux.toString());
+        assertTrue(linux.stream().allMatch(l -> l.contains("liveng-fallback") || l.contains("liveng.slot=")), linux.toString());
     }
 
     @Test

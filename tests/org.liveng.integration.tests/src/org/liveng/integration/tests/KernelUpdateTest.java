@@ -148,6 +148,7 @@ class KernelUpdateTest {
         Fixtures.run("grub-script-check", cfg.toString());
         String menu = Files.readString(cfg);
         assertTrue(menu.contains("--fs-uuid --set=root " + uuid) && menu.contains("liveng-fallback"), menu);
+        ForgeTest.assertSlotArgs(menu, "k");
         assertTrue(grubenv(img, r.plan(), dir).contains("liveng_k_status=good"));
 
         Path[] k = newKernel(dir);

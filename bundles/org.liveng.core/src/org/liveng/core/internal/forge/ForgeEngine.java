@@ -87,6 +87,8 @@ public final class ForgeEngine implements ImageForge {
     static final String PERSISTENCE = "persistence";
     static final long MIB = 1L << 20;
     static final String STATE_PATH = "/liveng/grubenv";
+    /** The kernel argument naming the slot a slot entry boots, read back from /proc/cmdline on the stick. */
+    public static final String SLOT_ARG = "liveng.slot";
 
     /** The smallest persistence partition a device plan leaves room for when it fills the device. */
     static final long MIN_PERSISTENCE = 64 * MIB;
@@ -216,7 +218,7 @@ public final class ForgeEngine implements ImageForge {
         String espUuid = String.format("%04X-%04X", espSerial >>> 16, espSerial & 0xFFFF);
         GptPartition system = disk.findByName(SYSTEM).orElseThrow();
         List<String> baseArgs = kernelArgs(isoArgs, recipe, system, crypt);
-        List<BootEntry> entries = new ArrayList<>(strategy.bootEntries(recipe, baseArgs));
+        List<BootEntry> entries = new ArrayList<>(strategy.bootEntries(recipe, baseArgs).stream().map(ForgeEngine::withSlotArg).toList());
         List<String> fallbackArgs = new ArrayList<>(baseArgs);
         fallbackArgs.add("liveng-fallback");
         entries.add(new BootEntry("fallback", "liveng: original kernel " + kernel.version() + " (fallback)", systemUuid,
@@ -624,6 +626,20 @@ public final class ForgeEngine implements ImageForge {
             out.add(new long[] { pos, size });
         }
         return out;
+    }
+
+    /**
+     * A slot entry's kernel command line names its slot ({@code liveng.slot=b}), so the running system knows which slot it
+     * booted and the bless service marks exactly that one good; the fallback entry carries {@code liveng-fallback} instead.
+     */
+    static BootEntry withSlotArg(BootEntry e) {
+        if (!e.slot()) {
+            return e;
+        }
+        List<String> args = new ArrayList<>(e.kernelArgs());
+        args.removeIf(a -> a.startsWith(SLOT_ARG + "="));
+        args.add(SLOT_ARG + "=" + e.id());
+        return new BootEntry(e.id(), e.title(), e.kernelVolume(), e.kernelPath(), e.initrdPath(), args, true);
     }
 
     private static List<String> kernelArgs(List<String> isoArgs, Recipe recipe, GptPartition system, PersistenceEncryption crypt) {
