@@ -3,6 +3,7 @@ package org.liveng.api.kernel;
 import java.nio.file.Path;
 
 import org.liveng.api.LivengException;
+import org.liveng.api.boot.BootState;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -17,4 +18,31 @@ public interface KernelUpdates {
 
     /** Puts a new kernel on the stick with its strategy; refuses a device that is in use. */
     UpdateResult update(Path target, KernelImage kernel, boolean allowDowngrade) throws LivengException;
+
+    /**
+     * The stick the live system runs from: the whole disk holding the partition whose GPT name is
+     * {@code LIVENG_SYSTEM}, found through the kernel's partition labels (never by partition number).
+     *
+     * @throws LivengException when the running system is not on a liveng stick
+     * @since 0.3
+     */
+    Path runningStick() throws LivengException;
+
+    /**
+     * Puts a new kernel on the stick the live system runs from (the on-stick {@code kernel install}). The disk is in use
+     * by design; it is written only when it is the disk the live system booted from and none of the partitions that get
+     * written (kernel slots, ESP) is in use.
+     *
+     * @since 0.3
+     */
+    UpdateResult updateRunning(KernelImage kernel, boolean allowDowngrade) throws LivengException;
+
+    /**
+     * Marks the slot the live system booted as good on the stick it runs from, by the same rules as
+     * {@link #updateRunning}.
+     *
+     * @param slotId the boot entry id from the kernel command line ({@code liveng.slot=b})
+     * @since 0.3
+     */
+    BootState blessRunning(String slotId) throws LivengException;
 }

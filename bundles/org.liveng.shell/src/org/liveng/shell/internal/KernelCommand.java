@@ -2,7 +2,11 @@ package org.liveng.shell.internal;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
@@ -15,21 +19,123 @@ import org.liveng.api.kernel.SlotInfo;
 import org.liveng.api.kernel.StickStatus;
 import org.liveng.api.kernel.UpdateResult;
 import org.liveng.api.medium.Content;
+import org.liveng.platform.exec.Command;
+import org.liveng.platform.exec.ProcessRunner;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-/** {@code liveng kernel update|status}: a forged stick's kernel slots, from the host. */
+/**
+ * {@code liveng kernel update|status}: a forged stick's kernel slots, from the host; {@code liveng kernel install|bless}:
+ * the same on the stick the live system runs from (the kernel postinst hook and the bless unit call them).
+ */
 @Component(service = KernelCommand.class, property = {
         "osgi.command.scope=kernel",
         "osgi.command.function=update",
-        "osgi.command.function=status" })
+        "osgi.command.function=status",
+        "osgi.command.function=install",
+        "osgi.command.function=bless" })
 public final class KernelCommand {
+    /** The kernel argument naming the slot a slot boot entry boots (forge writes it into the boot menu). */
+    static final String SLOT_ARG = "liveng.slot=";
+    /** The kernel argument of the fallback boot entry. */
+    static final String FALLBACK_ARG = "liveng-fallback";
     private final KernelUpdates updates;
+    private final ProcessRunner runner;
+    private final Path cmdline;
+    private final Path boot;
 
     @Activate
-    public KernelCommand(@Reference KernelUpdates updates) {
+    public KernelCommand(@Reference KernelUpdates updates, @Reference ProcessRunner runner) {
+        this(updates, runner, Path.of("/proc/cmdline"), Path.of("/boot"));
+    }
+
+    /**
+     * @param cmdline the kernel command line file ({@code /proc/cmdline})
+     * @param boot where installed kernels are ({@code /boot})
+     */
+    public KernelCommand(KernelUpdates updates, ProcessRunner runner, Path cmdline, Path boot) {
         this.updates = updates;
+        this.runner = runner;
+        this.cmdline = cmdline;
+        this.boot = boot;
+    }
+
+    @Descriptor("on the stick: put the newest installed kernel (/boot/vmlinuz-*) into a kernel slot, with an initrd built by mkinitramfs")
+    public Object install(
+            @Descriptor("install even when the kernel is older than the stick's last good kernel")
+            @Parameter(names = { "--allow-downgrade" }, presentValue = "true", absentValue = "false") boolean allowDowngrade) throws LivengException {
+        return install(allowDowngrade, newestRelease());
+    }
+
+    @Descriptor("on the stick: put an installed kernel (/boot/vmlinuz-RELEASE) into a kernel slot, with an initrd built by mkinitramfs")
+    public Object install(
+            @Descriptor("install even when the kernel is older than the stick's last good kernel")
+            @Parameter(names = { "--allow-downgrade" }, presentValue = "true", absentValue = "false") boolean allowDowngrade,
+            @Descriptor("the kernel release, e.g. 6.1.0-56-cloud-amd64") String release) throws LivengException {
+        if (!release.matches("[A-Za-z0-9][A-Za-z0-9.+_~-]*")) {
+            throw new LivengException(ErrorCodes.USAGE, "'" + release + "' is not a kernel release", "e.g. liveng kernel install 6.1.0-56-cloud-amd64");
+        }
+        Path kernel = boot.resolve("vmlinuz-" + release);
+        if (!Files.isRegularFile(kernel)) {
+            throw new LivengException(ErrorCodes.NOT_FOUND, kernel + " does not exist: kernel " + release + " is not installed");
+        }
+        Path initrd = null;
+        try {
+            initrd = Files.createTempFile("liveng-initrd-" + release + "-", ".img");
+            // update-initramfs refuses on live media; mkinitramfs builds the same initrd from the same configuration
+            runner.run(Command.of("mkinitramfs", "-o", initrd.toString(), release).fromPackage("initramfs-tools"));
+            UpdateResult r = updates.updateRunning(new KernelImage(release, Content.of(kernel), Content.of(initrd)), allowDowngrade);
+            return "kernel " + r.version() + " written to " + r.slot() + " (generation " + r.generation() + "), boots next: " + r.bootDefault();
+        } catch (java.io.IOException e) {
+            throw new LivengException(ErrorCodes.IO, "preparing kernel " + release + " failed: " + e.getMessage(), null, e);
+        } finally {
+            if (initrd != null) {
+                try {
+                    Files.deleteIfExists(initrd);
+                } catch (java.io.IOException e) {
+                    // a leftover temporary initrd is harmless
+                }
+            }
+        }
+    }
+
+    @Descriptor("on the stick: mark the kernel slot the live system booted (liveng.slot= on the kernel command line) as good")
+    public Object bless() throws LivengException {
+        String args;
+        try {
+            args = Files.readString(cmdline);
+        } catch (java.io.IOException e) {
+            throw new LivengException(ErrorCodes.IO, "reading " + cmdline + " failed: " + e.getMessage(), null, e);
+        }
+        List<String> words = List.of(args.strip().split("\\s+"));
+        if (words.contains(FALLBACK_ARG)) {
+            return "booted from the fallback entry (the original kernel): no kernel slot to bless";
+        }
+        Optional<String> slot = words.stream().filter(w -> w.startsWith(SLOT_ARG)).map(w -> w.substring(SLOT_ARG.length())).reduce((a, b) -> b);
+        if (slot.isEmpty()) {
+            return "the kernel command line has no " + SLOT_ARG + ": not booted from a liveng kernel slot, nothing to bless";
+        }
+        BootState s = updates.blessRunning(slot.get());
+        return "slot " + slot.get() + " is good; boot order: " + String.join(" ", s.order());
+    }
+
+    private String newestRelease() throws LivengException {
+        try (Stream<Path> files = Files.list(boot)) {
+            return files.filter(p -> p.getFileName().toString().startsWith("vmlinuz-") && Files.isRegularFile(p))
+                    .max(Comparator.comparing(KernelCommand::modified)).map(p -> p.getFileName().toString().substring("vmlinuz-".length()))
+                    .orElseThrow(() -> new LivengException(ErrorCodes.NOT_FOUND, "no kernel in " + boot + " (no vmlinuz-*)"));
+        } catch (java.io.IOException e) {
+            throw new LivengException(ErrorCodes.IO, "listing " + boot + " failed: " + e.getMessage(), null, e);
+        }
+    }
+
+    private static java.nio.file.attribute.FileTime modified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p);
+        } catch (java.io.IOException e) {
+            return java.nio.file.attribute.FileTime.fromMillis(0);
+        }
     }
 
     @Descriptor("put a new kernel and initrd on a forged stick (image file or whole-disk device) with the stick's kernel strategy")

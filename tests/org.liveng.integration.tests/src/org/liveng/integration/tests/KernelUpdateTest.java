@@ -187,4 +187,28 @@ class KernelUpdateTest {
         assertArrayEquals(Files.readAllBytes(k[0]), Files.readAllBytes(files.resolve("live/vmlinuz")));
         assertTrue(grubenv(backing[0], r.plan(), dir).contains("liveng_b_status=trial"));
     }
+
+    @Test
+    void blessReadsTheBootedSlotFromTheKernelCommandLine(@TempDir Path dir) throws Exception {
+        KernelCommand onStick = new KernelCommand(updates, Fixtures.RUNNER, dir.resolve("cmdline"), dir);
+        Files.writeString(dir.resolve("cmdline"), "BOOT_IMAGE=/live/vmlinuz boot=live components liveng-fallback\n");
+        assertTrue(((String) onStick.bless()).contains("fallback entry"), "booted from fallback: nothing to bless");
+        Files.writeString(dir.resolve("cmdline"), "BOOT_IMAGE=/boot/vmlinuz-6.1.0-13-amd64 root=/dev/sda1 ro quiet\n");
+        assertTrue(((String) onStick.bless()).contains("no liveng.slot="), "not booted from a slot: nothing to bless");
+        // this host does not run from a liveng stick: the slot is named, and the stick is looked for (by partition label) and not found
+        Files.writeString(dir.resolve("cmdline"), "boot=live components liveng.slot=b\n");
+        LivengException e = assertThrows(LivengException.class, onStick::bless);
+        assertEquals(ErrorCodes.NOT_FOUND, e.code());
+        assertTrue(e.getMessage().contains("no partition named LIVENG_SYSTEM"), e.getMessage());
+    }
+
+    @Test
+    void installRefusesAKernelThatIsNotInstalled(@TempDir Path dir) throws Exception {
+        KernelCommand onStick = new KernelCommand(updates, Fixtures.RUNNER, dir.resolve("cmdline"), dir);
+        LivengException e = assertThrows(LivengException.class, () -> onStick.install(false, "6.1.0-99-cloud-amd64"));
+        assertEquals(ErrorCodes.NOT_FOUND, e.code());
+        assertTrue(e.getMessage().contains("vmlinuz-6.1.0-99-cloud-amd64 does not exist"), e.getMessage());
+        assertEquals(ErrorCodes.USAGE, assertThrows(LivengException.class, () -> onStick.install(false, "../../etc/passwd")).code());
+        assertEquals(ErrorCodes.NOT_FOUND, assertThrows(LivengException.class, () -> onStick.install(false)).code(), "no vmlinuz-* at all");
+    }
 }

@@ -6,13 +6,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.liveng.api.ErrorCodes;
 import org.liveng.api.LivengException;
 import org.liveng.api.ProviderRegistry;
+import org.liveng.api.boot.BootState;
 import org.liveng.api.boot.Bootloader;
+import org.liveng.api.kernel.SlotSpec;
 import org.liveng.api.kernel.KernelImage;
 import org.liveng.api.kernel.KernelUpdateStrategy;
 import org.liveng.api.kernel.KernelUpdates;
@@ -22,6 +26,7 @@ import org.liveng.api.recipe.Recipe;
 import org.liveng.api.recipe.RecipeSettings;
 import org.liveng.format.gpt.GptReadResult;
 import org.liveng.format.gpt.GptReader;
+import org.liveng.format.initrd.Initramfs;
 import org.liveng.platform.blockdev.BlockDevice;
 import org.liveng.platform.blockdev.BlockDevices;
 import org.liveng.platform.posix.NativeCalls;
@@ -41,15 +46,23 @@ import com.google.gson.JsonParseException;
 @Component(service = KernelUpdates.class)
 public final class KernelUpdateService implements KernelUpdates {
     static final String PLAN = "/liveng/plan.json";
+    /** Where an initramfs-tools initrd keeps cryptsetup. */
+    static final List<String> CRYPTSETUP = List.of("usr/sbin/cryptsetup", "sbin/cryptsetup", "usr/bin/cryptsetup", "bin/cryptsetup");
     private final ProviderRegistry registry;
     private final NativeCalls nativeCalls;
     private final BlockDevices devices;
+    private final RunningStickLocator locator;
 
     @Activate
     public KernelUpdateService(@Reference ProviderRegistry registry, @Reference NativeCalls nativeCalls) {
+        this(registry, nativeCalls, new BlockDevices(nativeCalls), new RunningStickLocator(Path.of("/sys"), Path.of("/dev")));
+    }
+
+    KernelUpdateService(ProviderRegistry registry, NativeCalls nativeCalls, BlockDevices devices, RunningStickLocator locator) {
         this.registry = registry;
         this.nativeCalls = nativeCalls;
-        this.devices = new BlockDevices(nativeCalls);
+        this.devices = devices;
+        this.locator = locator;
     }
 
     @Override
@@ -63,6 +76,101 @@ public final class KernelUpdateService implements KernelUpdates {
     public UpdateResult update(Path target, KernelImage kernel, boolean allowDowngrade) throws LivengException {
         try (Opened o = open(target, true)) {
             return o.strategy().update(o.stick(), kernel, allowDowngrade, o.recipe());
+        }
+    }
+
+    @Override
+    public Path runningStick() throws LivengException {
+        return locator.disk();
+    }
+
+    @Override
+    public UpdateResult updateRunning(KernelImage kernel, boolean allowDowngrade) throws LivengException {
+        try (Opened o = openRunning()) {
+            if (!o.recipe().get(RecipeSettings.PERSISTENCE_ENCRYPTION).equals("none")) {
+                requireCryptsetup(kernel);
+            }
+            return o.strategy().update(o.stick(), kernel, allowDowngrade, o.recipe());
+        }
+    }
+
+    /**
+     * Refuses an initrd without cryptsetup for a stick with encrypted persistence: live-boot would silently boot
+     * without persistence, and the kernel modules of the new kernel live there.
+     */
+    static void requireCryptsetup(KernelImage kernel) throws LivengException {
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile("liveng-initrd", ".img");
+            try (java.io.InputStream in = kernel.initrd().open()) {
+                Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            Initramfs ramfs = Initramfs.read(tmp);
+            if (CRYPTSETUP.stream().noneMatch(ramfs::contains)) {
+                throw new LivengException(ErrorCodes.PREFLIGHT, "the initrd " + kernel.initrd().describe() + " for " + kernel.version()
+                        + " has no cryptsetup: with it the stick would boot WITHOUT its encrypted persistence; nothing was written",
+                        "install cryptsetup-initramfs (CRYPTSETUP=y in /etc/cryptsetup-initramfs/conf-hook) and run liveng kernel install again");
+            }
+        } catch (org.liveng.api.FormatException e) {
+            throw new LivengException(ErrorCodes.FORMAT, "the initrd " + kernel.initrd().describe() + " is not readable: " + e.getMessage(), null, e);
+        } catch (IOException e) {
+            throw new LivengException(ErrorCodes.IO, "reading the initrd " + kernel.initrd().describe() + " failed: " + e.getMessage(), null, e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException e) {
+                    // a leftover temporary copy is harmless
+                }
+            }
+        }
+    }
+
+    @Override
+    public BootState blessRunning(String slotId) throws LivengException {
+        try (Opened o = openRunning()) {
+            BootState.Slot s = o.stick().bootState().slots().get(slotId);
+            if (s != null && s.status() == BootState.Status.GOOD) {
+                return o.stick().bootState();
+            }
+            return o.strategy().bless(o.stick(), slotId, o.recipe());
+        }
+    }
+
+    /**
+     * Opens the running stick for writing: it is in use by design, so instead of forge's rules it must pass
+     * {@link RunningStickSafety} for the partitions its strategy writes (kernel slots and ESP).
+     */
+    Opened openRunning() throws LivengException {
+        Path disk = locator.disk();
+        BlockDevice d = devices.probe(disk);
+        Map<String, String> names = locator.partitionNames(d.kernelName());
+        FileChannel ch = null;
+        try {
+            ch = FileChannel.open(disk, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            Opened o = open(ch, disk.toString(), registry, null);
+            Set<String> writable = new HashSet<>();
+            for (SlotSpec s : o.strategy().slots(o.recipe())) {
+                writable.add(s.name());
+            }
+            writable.add(ForgeEngine.EFI);
+            List<String> unsafe = RunningStickSafety.refusals(d, names, writable);
+            if (!unsafe.isEmpty()) {
+                throw new LivengException(ErrorCodes.PREFLIGHT, "refusing to write the running stick " + disk + ":\n  - "
+                        + String.join("\n  - ", unsafe), "nothing was written");
+            }
+            ch = null;
+            return o;
+        } catch (IOException e) {
+            throw new LivengException(ErrorCodes.IO, "opening " + disk + " failed: " + e.getMessage(), null, e);
+        } finally {
+            if (ch != null) {
+                try {
+                    ch.close();
+                } catch (IOException e) {
+                    // the original failure is what gets reported
+                }
+            }
         }
     }
 
