@@ -66,6 +66,7 @@ class ForgeBootTest {
             Map<String, String> k = b.markers();
             assertTrue(k.get("cmdline").startsWith("BOOT_IMAGE=/live/vmlinuz boot=live"), "kernel from the slot: " + k);
             assertFalse(k.get("cmdline").contains("liveng-fallback"), k.toString());
+            assertTrue((" " + k.get("cmdline") + " ").contains(" liveng.slot=a "), "the slot entry names its slot: " + k);
             assertTrue(k.get("cmdline").contains("live-media=/dev/disk/by-partuuid/"
                     + ForgeTest.part(plan, "LIVENG_SYSTEM").uuid().toLowerCase()), k.toString());
             assertEquals("mounted device=/dev/vda6", k.get("persistence"), "persistence from the 6th partition: " + k);
@@ -104,6 +105,7 @@ class ForgeBootTest {
             b.awaitMarker("done", TO_SYSTEM_UP.plus(TO_DONE));
             Map<String, String> k = b.markers();
             assertTrue(k.get("cmdline").contains("liveng-fallback"), "booted the fallback entry: " + k);
+            assertFalse(k.get("cmdline").contains("liveng.slot"), "the fallback entry names no slot: " + k);
             assertTrue(k.get("cmdline").startsWith("BOOT_IMAGE=/live/vmlinuz-6.1.0-50-cloud-amd64"), "the ISO's original kernel: " + k);
             assertEquals("mounted device=/dev/vda6", k.get("persistence"), "persistence from the 6th partition: " + k);
             b.awaitPowerOff(Duration.ofMinutes(2));
