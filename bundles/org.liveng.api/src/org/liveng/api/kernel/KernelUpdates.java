@@ -1,6 +1,7 @@
 package org.liveng.api.kernel;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 import org.liveng.api.LivengException;
 import org.osgi.annotation.versioning.ProviderType;
@@ -17,4 +18,15 @@ public interface KernelUpdates {
 
     /** Puts a new kernel on the stick with its strategy; refuses a device that is in use. */
     UpdateResult update(Path target, KernelImage kernel, boolean allowDowngrade) throws LivengException;
+
+    /**
+     * Puts a new kernel on the stick, signed first as the stick's Secure Boot chain requires ({@code mok} and
+     * {@code custom-pk} re-sign it with the owner's key; {@code shim-distro} takes it as it is).
+     *
+     * @param keySettings where the owner's keys are on this machine, overriding what the stick's plan recorded at
+     *        forge time: only {@code signing.keys}, {@code signing.mok-key}, {@code signing.db-key} and
+     *        {@code signing.key-passphrase} (references, never secrets)
+     */
+    UpdateResult update(Path target, KernelImage kernel, boolean allowDowngrade, Map<String, String> keySettings)
+            throws LivengException;
 }
