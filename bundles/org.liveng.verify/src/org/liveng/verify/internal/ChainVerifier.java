@@ -69,6 +69,7 @@ public final class ChainVerifier {
     private String levelSource;
     private final List<AutoCloseable> open = new ArrayList<>();
     private final Map<String, Volume> volumes = new LinkedHashMap<>();
+    private final Map<String, IsoMedium> isos = new LinkedHashMap<>();
     private FatReader esp;
     private String espUuid;
 
@@ -127,11 +128,13 @@ public final class ChainVerifier {
                 IsoMedium iso = IsoMedium.open(new Window(ch, off, len), p.name());
                 open.add(iso);
                 volumes.put(iso.uuid().toLowerCase(Locale.ROOT), new Volume(p.name(), iso, null));
+                isos.put(p.name(), iso);
             } catch (LivengException | IOException | RuntimeException notIso) {
                 // not ISO 9660: GRUB of a liveng stick loads kernels only from ISO 9660 slots and the ESP
             }
         }
         List<VerifyReport.Binary> chain = new ArrayList<>();
+        List<VerifyReport.Slot> slots = SlotBindings.check(disk, isos);
         Volume espVol = volumes.get(espUuid.toLowerCase(Locale.ROOT));
         String first = "/EFI/BOOT/BOOTX64.EFI";
         if (!esp.stat(first).isPresent()) {
@@ -167,7 +170,12 @@ public final class ChainVerifier {
                 failures.add(b.path() + ": " + String.join("; ", b.problems()));
             }
         }
-        return new VerifyReport(target.toString(), options.db().name(), levelSource, failures.isEmpty(), chain, failures);
+        for (VerifyReport.Slot sl : slots) {
+            if (!sl.ok()) {
+                failures.add(sl.partition() + ": " + sl.problem());
+            }
+        }
+        return new VerifyReport(target.toString(), options.db().name(), levelSource, failures.isEmpty(), chain, failures, slots);
     }
 
     private void kernels(Volume espVol, List<VerifyReport.Binary> chain, Trust trust, boolean shim) throws LivengException, IOException {

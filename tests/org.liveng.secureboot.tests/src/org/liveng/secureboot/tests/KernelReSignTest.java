@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -18,12 +17,9 @@ import org.liveng.api.kernel.KernelImage;
 import org.liveng.api.kernel.KernelUpdates;
 import org.liveng.api.kernel.SlotInfo;
 import org.liveng.api.kernel.UpdateResult;
-import org.liveng.api.medium.Content;
 import org.liveng.api.plan.ImageForge;
 import org.liveng.api.plan.ImagePlan;
 import org.liveng.keys.KeyDirectory;
-import org.liveng.platform.exec.Command;
-import org.liveng.testing.Oracles;
 import org.osgi.test.common.annotation.InjectService;
 import org.osgi.test.junit5.service.ServiceExtension;
 
@@ -45,21 +41,8 @@ class KernelReSignTest {
 
     @Test
     void mokAndCustomPkSticksReSignTheNewKernelAndFailCleanWithoutTheKey() throws Exception {
-        Path iso = Oracles.liveIso();
-        Properties update = new Properties();
-        try (var in = Files.newInputStream(iso.resolveSibling("kernel-update").resolve("manifest"))) {
-            update.load(in);
-        }
-        String release = update.getProperty("kernel_release");
-        Path deb = iso.resolveSibling("kernel-update").resolve(update.getProperty("debs").split(" ")[0]);
-        Path root = tmp.resolve("deb");
-        Oracles.run(Command.of("dpkg-deb", "-x", deb.toString(), root.toString()).fromPackage("dpkg"));
-        Path vmlinuz = root.resolve("boot/vmlinuz-" + release);
-        Path initrd = tmp.resolve("initrd.img");
-        Oracles.run(Command.of("xorriso", "-osirrox", "on", "-indev", iso.toString(), "-extract",
-                "/live/initrd.img-" + update.getProperty("iso_kernel_release"), initrd.toString()).fromPackage("xorriso"));
-        assertTrue(Sticks.signers(vmlinuz).contains("Debian Secure Boot"), Sticks.signers(vmlinuz));
-        KernelImage kernel = new KernelImage(release, Content.of(vmlinuz), Content.of(initrd));
+        KernelImage kernel = Sticks.updateKernel(tmp.resolve("update"));
+        String release = kernel.version();
 
         String[][] cases = { { "mok", "mok" }, { "custom-pk", "db" } };
         for (String[] c : cases) {
