@@ -60,12 +60,8 @@ public final class PreloaderChain implements SigningService {
 
     @Override
     public Support supports(Recipe recipe) {
-        try {
-            PreloaderInputs.read(recipe);
-            return Support.yes();
-        } catch (LivengException e) {
-            return Support.no(e.getMessage());
-        }
+        List<String> problems = PreloaderInputs.problems(recipe);
+        return problems.isEmpty() ? Support.yes() : Support.no(problems.toArray(String[]::new));
     }
 
     @Override

@@ -32,30 +32,40 @@ record PreloaderInputs(PeImage preloader, PeImage hashtool) {
     static final String HASHTOOL_MARK = "Hash Tool main menu";
     static final String PRELOADER_MARK = "Failed to start loader";
 
-    /** Reads both settings; every problem found, each naming its file. */
+    /** Reads both settings and refuses them with every problem found, each naming its file. */
     static PreloaderInputs read(Recipe recipe) throws LivengException {
         List<String> problems = new ArrayList<>();
+        PreloaderInputs in = check(recipe, problems);
+        if (in == null) {
+            throw new LivengException(ErrorCodes.USAGE, "signing=preloader cannot use its inputs:\n  - " + String.join("\n  - ", problems),
+                    "give signing.preloader=PreLoader.efi and signing.hashtool=HashTool.efi (both from the same efitools build)");
+        }
+        return in;
+    }
+
+    /** What is wrong with the two settings, each naming its file; empty when both are usable. */
+    static List<String> problems(Recipe recipe) {
+        List<String> problems = new ArrayList<>();
+        check(recipe, problems);
+        return problems;
+    }
+
+    private static PreloaderInputs check(Recipe recipe, List<String> problems) {
         PeImage pre = one(recipe, RecipeSettings.SIGNING_PRELOADER, "PreLoader.efi", problems);
         PeImage hash = one(recipe, RecipeSettings.SIGNING_HASHTOOL, "HashTool.efi", problems);
         if (pre != null && is(pre, HASHTOOL_MARK)) {
             problems.add(RecipeSettings.SIGNING_PRELOADER.name() + "=" + pre.source() + " is HashTool (it carries HashTool's menu \""
                     + HASHTOOL_MARK + "\"), not PreLoader");
-            pre = null;
         }
         if (hash != null && is(hash, PRELOADER_MARK) && !is(hash, HASHTOOL_MARK)) {
             problems.add(RecipeSettings.SIGNING_HASHTOOL.name() + "=" + hash.source() + " is PreLoader (it carries PreLoader's message \""
                     + PRELOADER_MARK + "\"), not HashTool");
-            hash = null;
         }
-        if (pre != null && hash != null && java.util.Arrays.equals(pre.bytes(), hash.bytes())) {
+        if (pre != null && hash != null && problems.isEmpty() && java.util.Arrays.equals(pre.bytes(), hash.bytes())) {
             problems.add(RecipeSettings.SIGNING_PRELOADER.name() + " and " + RecipeSettings.SIGNING_HASHTOOL.name() + " are the same file ("
                     + pre.source() + ")");
         }
-        if (!problems.isEmpty()) {
-            throw new LivengException(ErrorCodes.USAGE, "signing=preloader cannot use its inputs:\n  - " + String.join("\n  - ", problems),
-                    "give signing.preloader=PreLoader.efi and signing.hashtool=HashTool.efi (both from the same efitools build)");
-        }
-        return new PreloaderInputs(pre, hash);
+        return problems.isEmpty() ? new PreloaderInputs(pre, hash) : null;
     }
 
     /** Whether PreLoader carries no Authenticode signature at all. */
