@@ -81,10 +81,20 @@ public final class PreloaderChain implements SigningService {
         byte[] grub = new GrubImage(runner).build(request.distroBinaries().get(OwnChains.GRUB));
         Map<String, String> hashes = new LinkedHashMap<>();
         hashes.put("loader.efi", hash(PeImage.parse(grub, "GRUB built by liveng")));
+        List<String> unaligned = new ArrayList<>(grub.length % 8 == 0 ? List.of() : List.of("loader.efi"));
         for (Map.Entry<String, Content> k : new TreeMap<>(request.kernels()).entrySet()) {
-            hashes.put("kernel " + k.getKey(), hash(PeSigning.read(k.getValue())));
+            PeImage kernel = PeSigning.read(k.getValue());
+            hashes.put("kernel " + k.getKey(), hash(kernel));
+            if (kernel.size() % 8 != 0) {
+                unaligned.add("kernel " + k.getKey());
+            }
         }
-        List<String> instructions = instructions(hashes);
+        List<String> instructions = new ArrayList<>(instructions(hashes));
+        if (!unaligned.isEmpty()) {
+            // efitools (HashTool, PreLoader) hashes an image as if its size were rounded up to 8 bytes
+            instructions.add("Note: the size of " + String.join(", ", unaligned) + " is not a multiple of 8 bytes; HashTool (efitools rounds"
+                    + " the size up to 8 bytes when it hashes) may show another hash for it than the one above.");
+        }
         List<FileSpec> files = new ArrayList<>();
         files.add(new FileSpec(OwnChains.BOOT, Content.of(in.preloader().bytes(), "PreLoader " + in.preloader().source())));
         files.add(new FileSpec(HASHTOOL_PATH, Content.of(in.hashtool().bytes(), "HashTool " + in.hashtool().source())));
