@@ -41,7 +41,8 @@ import org.liveng.format.pe.Verification;
  * (the stub in {@code \EFI\liveng}, {@code \EFI\debian} or {@code \EFI\BOOT}, followed to the menu
  * it loads) and every {@code linux} kernel of every menu entry, read from the volume its
  * {@code search --fs-uuid} names, checked through shim's verifier. Read with liveng's own GPT, FAT,
- * ISO 9660 and PE readers; nothing is written.
+ * ISO 9660 and PE readers; nothing is written. The legacy PreLoader chain ({@code loader.efi} beside a
+ * {@code BOOTX64.EFI} that is not shim) is checked as PreLoader does: db, and the SHA-256 hashes of MokList.
  */
 public final class ChainVerifier {
     static final int MAX_EFI = 64 << 20;
