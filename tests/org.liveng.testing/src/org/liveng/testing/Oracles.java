@@ -18,6 +18,7 @@ public final class Oracles {
     public static final ProcessRunner RUNNER = new ProcessRunner();
     private static Path liveIso;
     private static Path liveIsoWithoutCryptsetup;
+    private static Path preloader;
 
     private Oracles() {
     }
@@ -68,6 +69,17 @@ public final class Oracles {
             liveIsoWithoutCryptsetup = builtFixture("live-iso-nocrypt", Duration.ofMinutes(20), liveIso().toString());
         }
         return liveIsoWithoutCryptsetup;
+    }
+
+    /**
+     * PreLoader.efi built from Debian's efitools source package by tests/fixtures/preloader/build.sh (built on first use,
+     * then cached); the HashTool.efi of the same build is beside it.
+     */
+    public static synchronized Path preloader() throws LivengException {
+        if (preloader == null) {
+            preloader = builtFixture("preloader", Duration.ofMinutes(20));
+        }
+        return preloader;
     }
 
     /** Runs tests/fixtures/NAME/build.sh --print-path [args] and returns the file it printed last. */

@@ -1,6 +1,7 @@
 package org.liveng.api.kernel;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 import org.liveng.api.LivengException;
 import org.liveng.api.boot.BootState;
@@ -20,11 +21,22 @@ public interface KernelUpdates {
     UpdateResult update(Path target, KernelImage kernel, boolean allowDowngrade) throws LivengException;
 
     /**
+     * Puts a new kernel on the stick, signed first as the stick's Secure Boot chain requires ({@code mok} and
+     * {@code custom-pk} re-sign it with the owner's key; {@code shim-distro} takes it as it is).
+     *
+     * @param keySettings where the owner's keys are on this machine, overriding what the stick's plan recorded at
+     *        forge time: only {@code signing.keys}, {@code signing.mok-key}, {@code signing.db-key} and
+     *        {@code signing.key-passphrase} (references, never secrets)
+     */
+    UpdateResult update(Path target, KernelImage kernel, boolean allowDowngrade, Map<String, String> keySettings)
+            throws LivengException;
+
+    /**
      * The stick the live system runs from: the whole disk holding the partition whose GPT name is
      * {@code LIVENG_SYSTEM}, found through the kernel's partition labels (never by partition number).
      *
      * @throws LivengException when the running system is not on a liveng stick
-     * @since 0.3
+     * @since 0.4
      */
     Path runningStick() throws LivengException;
 
@@ -33,7 +45,7 @@ public interface KernelUpdates {
      * by design; it is written only when it is the disk the live system booted from and none of the partitions that get
      * written (kernel slots, ESP) is in use.
      *
-     * @since 0.3
+     * @since 0.4
      */
     UpdateResult updateRunning(KernelImage kernel, boolean allowDowngrade) throws LivengException;
 
@@ -42,7 +54,7 @@ public interface KernelUpdates {
      * {@link #updateRunning}.
      *
      * @param slotId the boot entry id from the kernel command line ({@code liveng.slot=b})
-     * @since 0.3
+     * @since 0.4
      */
     BootState blessRunning(String slotId) throws LivengException;
 }

@@ -17,6 +17,12 @@ public interface StickAccess {
     /** A read/write channel over one partition; positions are relative to the partition start. */
     SeekableByteChannel partition(String gptName) throws LivengException;
 
+    /**
+     * The GPT unique partition GUID (PARTUUID, lower case) of the partition with that name, empty when the stick has no
+     * such partition. A slot records its persistence's GUID: the modules of an updated kernel live there.
+     */
+    Optional<String> partitionGuid(String gptName) throws LivengException;
+
     /** The size of the partition in bytes. */
     long partitionSize(String gptName) throws LivengException;
 

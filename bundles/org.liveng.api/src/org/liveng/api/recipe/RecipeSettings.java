@@ -29,7 +29,7 @@ public final class RecipeSettings {
     public static final Setting BOOTLOADER = new Setting("bootloader", SettingType.PROVIDER, "grub",
             "bootloader provider (liveng.id)");
     public static final Setting SIGNING = new Setting("signing", SettingType.PROVIDER, "shim-distro",
-            "Secure Boot signing provider (liveng.id): shim-distro, mok, custom-pk");
+            "Secure Boot signing provider (liveng.id): shim-distro, mok, custom-pk, preloader (legacy)");
     public static final Setting SIGNING_KEYS = new Setting("signing.keys", SettingType.PATH, "",
             "mok, custom-pk: key folder made by 'liveng keys create' (pk, kek, db, mok); empty = ~/.config/liveng/keys");
     public static final Setting SIGNING_DB_KEY = new Setting("signing.db-key", SettingType.SECRET_REF, "",
@@ -40,6 +40,10 @@ public final class RecipeSettings {
             "passphrase of encrypted key files, or the token PIN: none, prompt, stdin, file:PATH, env:NAME");
     public static final Setting SIGNING_MICROSOFT_DB = new Setting("signing.microsoft-db", SettingType.BOOLEAN, "true",
             "custom-pk: keep Microsoft's UEFI CA certificates in db (option ROMs, other systems); false can brick machines");
+    public static final Setting SIGNING_PRELOADER = new Setting("signing.preloader", SettingType.PATH, "",
+            "preloader (legacy): PreLoader.efi supplied by the user (not packaged), placed as EFI/BOOT/BOOTX64.EFI");
+    public static final Setting SIGNING_HASHTOOL = new Setting("signing.hashtool", SettingType.PATH, "",
+            "preloader (legacy): the HashTool.efi that came with that PreLoader, placed as EFI/BOOT/HashTool.efi");
     public static final Setting BIOS = new Setting("boot.bios", SettingType.BOOLEAN, "true",
             "also boot on BIOS machines (GRUB core image in a BIOS boot partition)");
     public static final Setting BOOT_TIMEOUT = new Setting("boot.timeout", SettingType.INTEGER, "5",
@@ -77,7 +81,8 @@ public final class RecipeSettings {
 
     /** Every setting, in documentation order. */
     public static final List<Setting> ALL = List.of(DISTRO, SYSTEM_MODE, IMAGE_SIZE, SLOT_SIZE, KERNEL_STRATEGY, KERNEL_TRIES, ESP_SIZE,
-            BOOTLOADER, SIGNING, SIGNING_KEYS, SIGNING_DB_KEY, SIGNING_MOK_KEY, SIGNING_KEY_PASSPHRASE, SIGNING_MICROSOFT_DB, BIOS,
+            BOOTLOADER, SIGNING, SIGNING_KEYS, SIGNING_DB_KEY, SIGNING_MOK_KEY, SIGNING_KEY_PASSPHRASE, SIGNING_MICROSOFT_DB, SIGNING_PRELOADER,
+            SIGNING_HASHTOOL, BIOS,
             BOOT_TIMEOUT, SERIAL, KERNEL_ARGS, PERSISTENCE_SIZE, PERSISTENCE_ENCRYPTION, PASSPHRASE, KDF, MIN_RAM, KDF_MEMORY,
             KDF_TIME, KDF_PARALLEL, KDF_ITERATIONS, SECTOR_SIZE, INITRD_ADD_CRYPTSETUP, SEED, SOURCE_DATE_EPOCH);
 

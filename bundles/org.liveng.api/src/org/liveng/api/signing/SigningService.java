@@ -24,6 +24,16 @@ public interface SigningService extends Provider {
         return Support.yes();
     }
 
+    /**
+     * Notes for the plan, shown before anything is written (e.g. that a chain is legacy and why);
+     * lines starting with {@code warning:} are warnings. Empty by default.
+     *
+     * @since 0.2
+     */
+    default java.util.List<String> notes(Recipe recipe) throws LivengException {
+        return java.util.List.of();
+    }
+
     /** The chain for a new stick. */
     SignedChain assemble(ChainRequest request) throws LivengException;
 

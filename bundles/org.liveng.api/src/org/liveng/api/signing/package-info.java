@@ -1,5 +1,5 @@
 /**
  * The signing extension point: how the Secure Boot chain on the ESP is assembled and signed.
  */
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package org.liveng.api.signing;

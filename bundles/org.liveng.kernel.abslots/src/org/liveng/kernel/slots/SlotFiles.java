@@ -42,24 +42,57 @@ public final class SlotFiles {
     public static final String MANIFEST = "/liveng/slot.json";
     private static final int MAX_MANIFEST = 64 * 1024;
 
-    /** The slot manifest. */
-    public record Manifest(String slot, String kernel, long generation, Map<String, String> files) {
+    /** The GPT name of the persistence partition, which holds the modules of every kernel installed by an update. */
+    public static final String PERSISTENCE = "persistence";
+    /** {@link Manifest#modules()}: the kernel's modules are in the live system's squashfs (the ISO's own kernel). */
+    public static final String MODULES_SYSTEM = "system";
+    /** {@link Manifest#modules()}: the modules were installed into the persistence named by {@link Manifest#persistence()}. */
+    public static final String MODULES_PERSISTENCE = "persistence";
+    /** {@link Manifest#modules()}: an update on a stick without persistence: the kernel has only what its initrd holds. */
+    public static final String MODULES_NOWHERE = "initrd-only";
+
+    /**
+     * The slot manifest.
+     *
+     * @param modules where the kernel's modules are: {@link #MODULES_SYSTEM}, {@link #MODULES_PERSISTENCE} or
+     *        {@link #MODULES_NOWHERE} (absent in manifests of older liveng: treated as system)
+     * @param persistence the PARTUUID of the persistence the kernel was installed with, when modules are there
+     */
+    public record Manifest(String slot, String kernel, long generation, Map<String, String> files, String modules, String persistence) {
     }
 
     private SlotFiles() {
     }
 
-    /** Writes a slot filesystem, syncs, and reads it back: the kernel and initrd must match what was meant to be written. */
+    /**
+     * Writes a slot with the ISO's own kernel, whose modules are in the live system (forge time).
+     *
+     * @see #write(StickAccess, SlotSpec, String, KernelImage, long, Recipe, boolean)
+     */
     public static void write(StickAccess stick, SlotSpec slot, String id, KernelImage kernel, long generation, Recipe recipe)
             throws LivengException {
+        write(stick, slot, id, kernel, generation, recipe, false);
+    }
+
+    /**
+     * Writes a slot filesystem, syncs, and reads it back: the kernel and initrd must match what was meant to be written.
+     *
+     * @param update whether the kernel is an update, whose modules go into the stick's persistence: the manifest then
+     *        binds the slot to that persistence (its PARTUUID), which {@code verify} checks
+     */
+    public static void write(StickAccess stick, SlotSpec slot, String id, KernelImage kernel, long generation, Recipe recipe,
+            boolean update) throws LivengException {
+        String persistence = update ? stick.partitionGuid(PERSISTENCE).orElse(null) : null;
+        String modules = !update ? MODULES_SYSTEM : persistence != null ? MODULES_PERSISTENCE : MODULES_NOWHERE;
         // the files are hashed while the ISO writer streams them; the manifest comes after them in the image (directory
         // LIVENG sorts after LIVE), has a fixed size (hex digests), and is built from those hashes when it is written
         HashedContent k = new HashedContent(kernel.kernel());
         HashedContent i = new HashedContent(kernel.initrd());
         String zeros = "0".repeat(64);
-        long manifestSize = manifestJson(id, kernel.version(), generation, zeros, zeros).length;
-        Content manifest = Content.of(manifestSize, () -> new java.io.ByteArrayInputStream(manifestJson(id, kernel.version(),
-                generation, k.sha256(), i.sha256())), "slot manifest");
+        Manifest draft = new Manifest(id, kernel.version(), generation, files(zeros, zeros), modules, persistence);
+        long manifestSize = json(draft).length;
+        Content manifest = Content.of(manifestSize, () -> new java.io.ByteArrayInputStream(json(new Manifest(id, kernel.version(),
+                generation, files(k.sha256(), i.sha256()), modules, persistence))), "slot manifest");
         Instant t = Reproducible.time(recipe);
         long capacity = stick.partitionSize(slot.name());
         IsoWriter w = new IsoWriter(IsoWriterOptions.builder().volumeId(slot.volumeId()).modifiedFromUuid(slot.uuid()).created(t)
@@ -83,11 +116,14 @@ public final class SlotFiles {
         }
     }
 
-    private static byte[] manifestJson(String id, String version, long generation, String kernelSha, String initrdSha) {
+    private static Map<String, String> files(String kernelSha, String initrdSha) {
         Map<String, String> files = new LinkedHashMap<>();
         files.put(KERNEL, kernelSha);
         files.put(INITRD, initrdSha);
-        Manifest m = new Manifest(id, version, generation, files);
+        return files;
+    }
+
+    private static byte[] json(Manifest m) {
         return (new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(m) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 

@@ -76,6 +76,12 @@ public final class HelpCommand {
         return sb.toString().stripTrailing();
     }
 
+    @Descriptor("show the usage of one command of a group")
+    public String help(@Descriptor("the group, e.g. kernel") String group, @Descriptor("the command, e.g. update") String command)
+            throws LivengException {
+        return help(group + " " + command);
+    }
+
     List<CommandMethod> commands() {
         return commands(context, false);
     }

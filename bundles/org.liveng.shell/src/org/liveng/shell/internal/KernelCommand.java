@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Stream;
+import java.util.Map;
+import java.util.TreeMap;
 
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
@@ -142,7 +144,7 @@ public final class KernelCommand {
     public Object update(
             @Descriptor("print machine-readable JSON")
             @Parameter(names = { "-j", "--json" }, presentValue = "true", absentValue = "false") boolean json,
-            @Descriptor("the kernel image (vmlinuz), signed as the stick's Secure Boot chain requires")
+            @Descriptor("the kernel image (vmlinuz): distro-signed for shim-distro; mok and custom-pk sticks re-sign it with the owner's key")
             @Parameter(names = { "--kernel" }, absentValue = "") String kernel,
             @Descriptor("the initrd built for that kernel")
             @Parameter(names = { "--initrd" }, absentValue = "") String initrd,
@@ -150,13 +152,23 @@ public final class KernelCommand {
             @Parameter(names = { "--version" }, absentValue = "") String version,
             @Descriptor("install even when the kernel is older than the stick's last good kernel")
             @Parameter(names = { "--allow-downgrade" }, presentValue = "true", absentValue = "false") boolean allowDowngrade,
-            @Descriptor("the image file or the stick's whole-disk device (not mounted)") String target) throws LivengException {
+            @Descriptor("the image file or the stick's whole-disk device (not mounted)") String target,
+            @Descriptor("where the owner's keys are when the stick re-signs kernels (mok, custom-pk), e.g. signing.keys=DIR "
+                    + "signing.key-passphrase=file:PATH") String... keySettings) throws LivengException {
+        Map<String, String> keys = new TreeMap<>();
+        for (String s : keySettings) {
+            int eq = s.indexOf('=');
+            if (eq <= 0) {
+                throw new LivengException(ErrorCodes.USAGE, "not a setting: " + s, "give name=value, e.g. signing.keys=DIR");
+            }
+            keys.put(s.substring(0, eq), s.substring(eq + 1));
+        }
         Path k = file("--kernel", kernel);
         Path i = file("--initrd", initrd);
         String release = version.isEmpty() ? KernelRelease.of(k) : version;
         UpdateResult r;
         try {
-            r = updates.update(Path.of(target), new KernelImage(release, Content.of(k), Content.of(i)), allowDowngrade);
+            r = updates.update(Path.of(target), new KernelImage(release, Content.of(k), Content.of(i)), allowDowngrade, keys);
         } catch (java.io.IOException e) {
             throw new LivengException(ErrorCodes.IO, "reading " + k + " or " + i + " failed: " + e.getMessage(), null, e);
         }

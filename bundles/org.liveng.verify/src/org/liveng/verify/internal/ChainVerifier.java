@@ -41,12 +41,15 @@ import org.liveng.format.pe.Verification;
  * (the stub in {@code \EFI\liveng}, {@code \EFI\debian} or {@code \EFI\BOOT}, followed to the menu
  * it loads) and every {@code linux} kernel of every menu entry, read from the volume its
  * {@code search --fs-uuid} names, checked through shim's verifier. Read with liveng's own GPT, FAT,
- * ISO 9660 and PE readers; nothing is written.
+ * ISO 9660 and PE readers; nothing is written. The legacy PreLoader chain ({@code loader.efi} beside a
+ * {@code BOOTX64.EFI} that is not shim) is checked as PreLoader does: db, and the SHA-256 hashes of MokList.
  */
 public final class ChainVerifier {
     static final int MAX_EFI = 64 << 20;
     static final int MAX_KERNEL = 256 << 20;
     static final int MAX_CFG = 1 << 20;
+    /** PreLoader's next stage, beside it. */
+    static final String PRELOADER_NEXT = "/EFI/BOOT/loader.efi";
     static final List<String> STUB_DIRS = List.of("/EFI/liveng", "/EFI/debian", "/EFI/BOOT");
     private static final Pattern SEARCH = Pattern.compile("search\\b.*--fs-uuid\\b.*--set=(\\w+)\\s+(\\S+)");
     private static final Pattern SET = Pattern.compile("^set\\s+(\\w+)=\"?([^\"]*)\"?$");
@@ -69,6 +72,7 @@ public final class ChainVerifier {
     private String levelSource;
     private final List<AutoCloseable> open = new ArrayList<>();
     private final Map<String, Volume> volumes = new LinkedHashMap<>();
+    private final Map<String, IsoMedium> isos = new LinkedHashMap<>();
     private FatReader esp;
     private String espUuid;
 
@@ -127,11 +131,13 @@ public final class ChainVerifier {
                 IsoMedium iso = IsoMedium.open(new Window(ch, off, len), p.name());
                 open.add(iso);
                 volumes.put(iso.uuid().toLowerCase(Locale.ROOT), new Volume(p.name(), iso, null));
+                isos.put(p.name(), iso);
             } catch (LivengException | IOException | RuntimeException notIso) {
                 // not ISO 9660: GRUB of a liveng stick loads kernels only from ISO 9660 slots and the ESP
             }
         }
         List<VerifyReport.Binary> chain = new ArrayList<>();
+        List<VerifyReport.Slot> slots = SlotBindings.check(disk, isos);
         Volume espVol = volumes.get(espUuid.toLowerCase(Locale.ROOT));
         String first = "/EFI/BOOT/BOOTX64.EFI";
         if (!esp.stat(first).isPresent()) {
@@ -157,9 +163,15 @@ public final class ChainVerifier {
             } else {
                 chain.add(check("shim -> grub", "ESP:" + second, "shim (" + shimTrust.name() + ", dbx)", pe(espVol, second), shimTrust));
             }
-            kernels(espVol, chain, shimTrust, true);
+            kernels(espVol, chain, shimTrust, Loader.SHIM);
+        } else if (esp.stat(PRELOADER_NEXT).isPresent()) {
+            // PreLoader (efitools): the next stage by db, or by its hash in MokList (HashTool enrols hashes only)
+            Trust hashes = options.db().plus(new Trust("MokList hashes", List.of(), options.mok().sha256()), "db + MokList hashes");
+            chain.add(enrolment(check("preloader -> loader", "ESP:" + PRELOADER_NEXT, "PreLoader (" + hashes.name() + ", dbx)",
+                    pe(espVol, PRELOADER_NEXT), hashes)));
+            kernels(espVol, chain, hashes, Loader.PRELOADER);
         } else {
-            kernels(espVol, chain, options.db(), false);
+            kernels(espVol, chain, options.db(), Loader.NONE);
         }
         List<String> failures = new ArrayList<>();
         for (VerifyReport.Binary b : chain) {
@@ -167,10 +179,36 @@ public final class ChainVerifier {
                 failures.add(b.path() + ": " + String.join("; ", b.problems()));
             }
         }
-        return new VerifyReport(target.toString(), options.db().name(), levelSource, failures.isEmpty(), chain, failures);
+        for (VerifyReport.Slot sl : slots) {
+            if (!sl.ok()) {
+                failures.add(sl.partition() + ": " + sl.problem());
+            }
+        }
+        return new VerifyReport(target.toString(), options.db().name(), levelSource, failures.isEmpty(), chain, failures, slots);
     }
 
-    private void kernels(Volume espVol, List<VerifyReport.Binary> chain, Trust trust, boolean shim) throws LivengException, IOException {
+    /** What started GRUB, and so what checks the kernels GRUB starts. */
+    private enum Loader {
+        SHIM, PRELOADER, NONE
+    }
+
+    /**
+     * A binary PreLoader trusts only by hash: when it fails for want of trust, what to enrol. PreLoader
+     * reads hashes from MokList (HashTool enrols there), not certificates.
+     */
+    private static VerifyReport.Binary enrolment(VerifyReport.Binary b) {
+        if (b.ok() || !b.trustedVia().isEmpty()) {
+            return b;
+        }
+        List<String> problems = new ArrayList<>();
+        for (String p : b.problems()) {
+            problems.add(p.startsWith("not signed, and its hash") || p.startsWith("signed by ")
+                    ? "needs HashTool enrolment: its Authenticode SHA-256 " + b.sha256() + " is not in db or the given MokList" : p);
+        }
+        return new VerifyReport.Binary(b.stage(), b.path(), b.verifiedBy(), b.sha256(), b.signers(), b.trustedVia(), b.sbat(), false, problems);
+    }
+
+    private void kernels(Volume espVol, List<VerifyReport.Binary> chain, Trust trust, Loader loader) throws LivengException, IOException {
         String stub = null;
         for (String d : STUB_DIRS) {
             if (esp.stat(d + "/grub.cfg").isPresent()) {
@@ -234,7 +272,15 @@ public final class ChainVerifier {
                 } else if (!kv.exists(path)) {
                     chain.add(new VerifyReport.Binary(stage + " empty slot", kv.name() + ":" + path, "grub", "", List.of(), "", List.of(), true,
                             List.of("no kernel: GRUB's boot state skips an empty slot")));
-                } else if (!shim) {
+                } else if (loader == Loader.PRELOADER) {
+                    PeImage k = PeImage.parse(kv.read(path, MAX_KERNEL), kv.name() + ":" + path);
+                    VerifyReport.Binary b = enrolment(check(stage, kv.name() + ":" + path, "PreLoader's policy (" + trust.name() + ", dbx)", k, trust));
+                    List<String> problems = new ArrayList<>(b.problems());
+                    problems.add("GRUB under Secure Boot starts a kernel only through shim's verifier (shim_lock), which PreLoader does not"
+                            + " provide: GRUB refuses this kernel even with its hash enrolled");
+                    chain.add(new VerifyReport.Binary(b.stage(), b.path(), b.verifiedBy(), b.sha256(), b.signers(), b.trustedVia(), b.sbat(), false,
+                            problems));
+                } else if (loader == Loader.NONE) {
                     chain.add(new VerifyReport.Binary(stage, kv.name() + ":" + path, "grub", "", List.of(), "", List.of(), false,
                             List.of("no shim in the chain: under Secure Boot GRUB needs shim's verifier (shim_lock) to start a kernel")));
                 } else {

@@ -54,7 +54,7 @@ public final class VerifyCommand {
         return json ? new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(r) : render(r);
     }
 
-    static String render(VerifyReport r) {
+    public static String render(VerifyReport r) {
         StringBuilder sb = new StringBuilder();
         sb.append("Secure Boot chain of ").append(r.target()).append(" (firmware db: ").append(r.db()).append(")\n");
         sb.append("SBAT revocation level: ").append(r.sbatLevel()).append('\n');
@@ -71,6 +71,16 @@ public final class VerifyCommand {
             }
             for (String p : b.problems()) {
                 sb.append("          ").append(p).append('\n');
+            }
+        }
+        if (!r.slots().isEmpty()) {
+            sb.append("Kernel slots and their modules:\n");
+        }
+        for (VerifyReport.Slot s : r.slots()) {
+            sb.append(s.ok() ? "  ok    " : "  FAIL  ").append(s.partition()).append(": kernel ").append(s.kernel()).append(", modules in ")
+                    .append(s.modules().equals("persistence") ? "persistence " + s.persistence() : s.modules()).append('\n');
+            if (!s.ok()) {
+                sb.append("          ").append(s.problem()).append('\n');
             }
         }
         sb.append(r.ok() ? "verify: the chain boots with this db" : "verify: FAILS: " + String.join(" / ", r.failures()));

@@ -11,12 +11,29 @@ import java.util.List;
  * @param sbatLevel the SBAT revocation level applied and where it came from (given, or shim's built-in "previous" level)
  * @param ok whether every binary of the default chain passes
  * @param binaries the binaries, in load order
- * @param failures one line per failing binary, naming it
+ * @param failures one line per failing binary or kernel slot, naming it
+ * @param slots each kernel slot and whether the modules of its kernel are where its manifest says
  */
-public record VerifyReport(String target, String db, String sbatLevel, boolean ok, List<Binary> binaries, List<String> failures) {
+public record VerifyReport(String target, String db, String sbatLevel, boolean ok, List<Binary> binaries, List<String> failures,
+        List<Slot> slots) {
     public VerifyReport {
         binaries = List.copyOf(binaries);
         failures = List.copyOf(failures);
+        slots = List.copyOf(slots);
+    }
+
+    /**
+     * One kernel slot's binding to the place of its kernel's modules.
+     *
+     * @param partition the slot's GPT name
+     * @param kernel the kernel release its manifest states
+     * @param modules where the modules are: {@code system} (the ISO's kernel), {@code persistence} (an update), or
+     *        {@code initrd-only} (an update on a stick without persistence)
+     * @param persistence the PARTUUID of the persistence the kernel was installed with, or empty
+     * @param ok whether that persistence is the stick's persistence (always true for the other locations)
+     * @param problem why not
+     */
+    public record Slot(String partition, String kernel, String modules, String persistence, boolean ok, String problem) {
     }
 
     /**

@@ -268,6 +268,7 @@ public final class ForgeEngine implements ImageForge {
             notes.add("warning: signing.microsoft-db=false: db will hold only your certificate; on machines enrolled with it, Microsoft-signed"
                     + " option ROMs (graphics, storage, network cards) and systems no longer run, which can leave no display or boot disk");
         }
+        notes.addAll(signing.notes(recipe));
         ImagePlan plan = new ImagePlan(request.target().toString(), disk.sizeBytes(), disk.diskGuid().toString(), parts, notes,
                 device == null ? "" : device.identity().digest());
         return new Prepared(plan, disk, info, recipe, strategy, bootloader, signing, crypt, slots, menu, espSerial, device,
@@ -381,6 +382,7 @@ public final class ForgeEngine implements ImageForge {
         progress.step("write kernel " + k.version() + " into " + p.slots().get(0).name());
         SignedChain chain = p.signing().assemble(new ChainRequest(p.recipe(), efiBinaries(iso),
                 Map.of(k.version(), mediumContent(iso, k.kernelPath()))));
+        new java.util.TreeMap<>(chain.report()).forEach((name, value) -> inputs.put("signing." + name, value));
         Content kernel = chain.kernels().get(k.version());
         Content initrd = fix.isPresent() ? Content.of(fix.get().initrd()) : mediumContent(iso, k.initrdPath());
         p.strategy().install(stick, new KernelImage(k.version(), kernel, initrd), p.recipe());

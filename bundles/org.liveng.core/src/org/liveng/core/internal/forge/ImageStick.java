@@ -55,6 +55,11 @@ public final class ImageStick implements StickAccess {
     }
 
     @Override
+    public Optional<String> partitionGuid(String gptName) {
+        return disk.findByName(gptName).map(p -> p.uniqueGuid().toLowerCaseString());
+    }
+
+    @Override
     public long partitionSize(String gptName) throws LivengException {
         return find(gptName).sizeBytes(disk.sectorSize());
     }

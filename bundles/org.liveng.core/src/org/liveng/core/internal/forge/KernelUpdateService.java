@@ -22,8 +22,10 @@ import org.liveng.api.kernel.KernelUpdateStrategy;
 import org.liveng.api.kernel.KernelUpdates;
 import org.liveng.api.kernel.StickStatus;
 import org.liveng.api.kernel.UpdateResult;
+import org.liveng.api.medium.Content;
 import org.liveng.api.recipe.Recipe;
 import org.liveng.api.recipe.RecipeSettings;
+import org.liveng.api.signing.SigningService;
 import org.liveng.format.gpt.GptReadResult;
 import org.liveng.format.gpt.GptReader;
 import org.liveng.format.initrd.Initramfs;
@@ -74,8 +76,15 @@ public final class KernelUpdateService implements KernelUpdates {
 
     @Override
     public UpdateResult update(Path target, KernelImage kernel, boolean allowDowngrade) throws LivengException {
+        return update(target, kernel, allowDowngrade, Map.of());
+    }
+
+    @Override
+    public UpdateResult update(Path target, KernelImage kernel, boolean allowDowngrade, Map<String, String> keySettings)
+            throws LivengException {
         try (Opened o = open(target, true)) {
-            return o.strategy().update(o.stick(), kernel, allowDowngrade, o.recipe());
+            KernelImage signed = signed(kernel, o.recipe(), keySettings, registry);
+            return o.strategy().update(o.stick(), signed, allowDowngrade, o.recipe());
         }
     }
 
@@ -90,7 +99,7 @@ public final class KernelUpdateService implements KernelUpdates {
             if (!o.recipe().get(RecipeSettings.PERSISTENCE_ENCRYPTION).equals("none")) {
                 requireCryptsetup(kernel);
             }
-            return o.strategy().update(o.stick(), kernel, allowDowngrade, o.recipe());
+            return o.strategy().update(o.stick(), signed(kernel, o.recipe(), Map.of(), registry), allowDowngrade, o.recipe());
         }
     }
 
@@ -172,6 +181,29 @@ public final class KernelUpdateService implements KernelUpdates {
                 }
             }
         }
+    }
+
+    /** The settings a host may give for re-signing: where the keys are, never which chain the stick uses. */
+    static final List<String> KEY_SETTINGS = List.of(RecipeSettings.SIGNING_KEYS.name(), RecipeSettings.SIGNING_MOK_KEY.name(),
+            RecipeSettings.SIGNING_DB_KEY.name(), RecipeSettings.SIGNING_KEY_PASSPHRASE.name());
+
+    /**
+     * The kernel as the stick's chain needs it, signed before anything is written: a missing or locked key fails the
+     * update while the stick is untouched.
+     */
+    static KernelImage signed(KernelImage kernel, Recipe stickRecipe, Map<String, String> keySettings, ProviderRegistry registry)
+            throws LivengException {
+        Recipe recipe = stickRecipe;
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(keySettings).entrySet()) {
+            if (!KEY_SETTINGS.contains(e.getKey())) {
+                throw new LivengException(ErrorCodes.USAGE, "kernel update takes only key locations as settings, not " + e.getKey(),
+                        "allowed: " + String.join(", ", KEY_SETTINGS) + "; the stick keeps the chain it was forged with");
+            }
+            recipe = recipe.with(e.getKey(), e.getValue());
+        }
+        SigningService signing = registry.select(SigningService.class, recipe.get(RecipeSettings.SIGNING));
+        Content k = signing.signKernel(kernel.kernel(), recipe);
+        return k == kernel.kernel() ? kernel : new KernelImage(kernel.version(), k, kernel.initrd());
     }
 
     /** An opened stick with the recipe and providers it was forged with. */

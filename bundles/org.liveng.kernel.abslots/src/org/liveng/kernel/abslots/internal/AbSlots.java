@@ -112,7 +112,7 @@ public final class AbSlots implements KernelUpdateStrategy {
             state = stick.bootState();
         }
         SlotSpec spec = specs.get(IDS.indexOf(target));
-        SlotFiles.write(stick, spec, target, kernel, generation, recipe);
+        SlotFiles.write(stick, spec, target, kernel, generation, recipe, true);
         stick.writeBootState(with(state, target, Status.TRIAL, tries, true, good));
         return new UpdateResult(spec.name(), kernel.version(), generation, spec.name());
     }

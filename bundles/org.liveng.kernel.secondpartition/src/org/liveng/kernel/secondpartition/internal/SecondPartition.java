@@ -68,7 +68,7 @@ public final class SecondPartition implements KernelUpdateStrategy {
                     + PARTITION + "; nothing was written", "pass --allow-downgrade to install it anyway");
         }
         long generation = now.generation() + 1;
-        SlotFiles.write(stick, slots(recipe).get(0), ID, kernel, generation, recipe);
+        SlotFiles.write(stick, slots(recipe).get(0), ID, kernel, generation, recipe, true);
         return new UpdateResult(PARTITION, kernel.version(), generation, PARTITION);
     }
 

@@ -33,6 +33,17 @@ class CommandLineTest {
     }
 
     @Test
+    void helpOfAGroupCommandTakesTwoWords() throws Exception {
+        Cli.Result r = Cli.run("help", "kernel", "update");
+        assertEquals(0, r.status(), r.all());
+        assertTrue(r.out().contains("liveng kernel update"), r.out());
+        assertTrue(r.out().contains("--allow-downgrade"), r.out());
+        Cli.Result bad = Cli.run("help", "kernel", "frobnicate");
+        assertEquals(2, bad.status(), bad.all());
+        assertTrue(bad.err().contains("no command 'kernel frobnicate'"), bad.err());
+    }
+
+    @Test
     void unknownCommandFailIsAUsageError() throws Exception {
         Cli.Result r = Cli.run("frobnicate", "x");
         assertEquals(2, r.status(), r.all());
