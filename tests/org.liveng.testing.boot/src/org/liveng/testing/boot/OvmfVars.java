@@ -18,10 +18,11 @@ import org.liveng.format.efivar.EfiSignatureData;
 import org.liveng.format.efivar.EfiSignatureList;
 
 /**
- * A read-only view of an OVMF variable store file ({@code OVMF_VARS*.fd}): the firmware volume
- * header, the authenticated variable store header and its variables (only those in state "added").
- * Enough to take Microsoft's db out of {@code OVMF_VARS_4M.ms.fd} and to check what
- * {@link SecureBootKeys} enrolled.
+ * A view of an OVMF variable store file ({@code OVMF_VARS*.fd}): the firmware volume header, the
+ * authenticated variable store header and its variables (only those in state "added"). Enough to
+ * take Microsoft's db out of {@code OVMF_VARS_4M.ms.fd}, to check what {@link SecureBootKeys}
+ * enrolled, and to {@link #append append} a variable that efitools' flash-var cannot write (it gives
+ * every variable runtime access and time-based authentication; MokList must have neither).
  */
 public final class OvmfVars {
     /** EFI_GLOBAL_VARIABLE: PK, KEK, SecureBoot, Boot####. */
@@ -33,6 +34,12 @@ public final class OvmfVars {
 
     private static final int VAR_ADDED = 0x3F;
     private static final int HEADER = 60;
+    /** EFI_VARIABLE_NON_VOLATILE. */
+    public static final int NON_VOLATILE = 0x1;
+    /** EFI_VARIABLE_BOOTSERVICE_ACCESS. */
+    public static final int BOOTSERVICE_ACCESS = 0x2;
+    /** EFI_VARIABLE_RUNTIME_ACCESS. */
+    public static final int RUNTIME_ACCESS = 0x4;
 
     /** One variable. */
     public record Variable(String name, UUID vendor, int attributes, byte[] data) {
@@ -77,6 +84,46 @@ public final class OvmfVars {
             off = (off + HEADER + nameSize + dataSize + 3) & ~3;
         }
         return new OvmfVars(vars);
+    }
+
+    /**
+     * Appends a variable (state "added", no authentication data) after the last one of the store in
+     * {@code file}, as the firmware's variable driver would write a new variable. Refuses a name that
+     * is already there and a store without room.
+     */
+    public static void append(Path file, String name, UUID vendor, int attributes, byte[] data) throws IOException {
+        if (read(file).variable(name, vendor).isPresent()) {
+            throw new IOException(file + " already has the variable " + name + " (" + vendor + ")");
+        }
+        byte[] all = Files.readAllBytes(file);
+        ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
+        int store = Short.toUnsignedInt(b.getShort(0x30));
+        int end = Math.min(all.length, store + b.getInt(store + 16));
+        int off = store + 28;
+        while (off + HEADER <= end && Short.toUnsignedInt(b.getShort(off)) == 0x55AA) {
+            off = (off + HEADER + b.getInt(off + 36) + b.getInt(off + 40) + 3) & ~3;
+        }
+        byte[] n = (name + "\0").getBytes(StandardCharsets.UTF_16LE);
+        int size = HEADER + n.length + data.length;
+        if (off + size > end) {
+            throw new IOException("no room for " + name + " (" + size + " bytes) in the variable store of " + file);
+        }
+        for (int i = off; i < off + size; i++) {
+            if (all[i] != (byte) 0xFF) {
+                throw new IOException("the free space of " + file + " at 0x" + Integer.toHexString(i) + " is not erased");
+            }
+        }
+        b.putShort(off, (short) 0x55AA);
+        b.put(off + 2, (byte) VAR_ADDED);
+        b.put(off + 3, (byte) 0);
+        b.putInt(off + 4, attributes);
+        java.util.Arrays.fill(all, off + 8, off + 36, (byte) 0); // monotonic count, time stamp, public key index
+        b.putInt(off + 36, n.length);
+        b.putInt(off + 40, data.length);
+        new EfiGuid(vendor).write(all, off + 44);
+        System.arraycopy(n, 0, all, off + HEADER, n.length);
+        System.arraycopy(data, 0, all, off + HEADER + n.length, data.length);
+        Files.write(file, all);
     }
 
     /** The variables in state "added", in store order. */

@@ -42,12 +42,31 @@ public final class SecureBootKeys {
     private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rw-------");
     private static final Duration TOOL_TIMEOUT = Duration.ofMinutes(2);
 
+    /** The vendor GUID of shim's and PreLoader's MokList (SHIM_LOCK_GUID). */
+    public static final UUID SHIM_LOCK = UUID.fromString("605dab50-e046-4300-abb6-3dd810dd8b23");
+
     private final Path dir;
     private final UUID owner;
+    private final byte[] mokList;
 
-    private SecureBootKeys(Path dir, UUID owner) {
+    private SecureBootKeys(Path dir, UUID owner, byte[] mokList) {
         this.dir = dir;
         this.owner = owner;
+        this.mokList = mokList;
+    }
+
+    private SecureBootKeys(Path dir, UUID owner) {
+        this(dir, owner, null);
+    }
+
+    /**
+     * These keys, and a MokList variable holding {@code signatureLists} (EFI_SIGNATURE_LISTs, e.g. the
+     * SHA-256 hashes HashTool would enrol) in every store {@link #createVars} writes: non-volatile and
+     * boot-services only, as PreLoader and shim require (they ignore a MokList the OS could have written).
+     */
+    public SecureBootKeys withMokList(byte[] signatureLists) throws IOException {
+        OvmfVars.signatures(signatureLists);
+        return new SecureBootKeys(dir, owner, signatureLists.clone());
     }
 
     /**
@@ -140,6 +159,9 @@ public final class SecureBootKeys {
         flash(target, Role.DB.variable(), db);
         flash(target, Role.KEK.variable(), signatureList(Role.KEK));
         flash(target, Role.PK.variable(), signatureList(Role.PK));
+        if (mokList != null) {
+            OvmfVars.append(target, "MokList", SHIM_LOCK, OvmfVars.NON_VOLATILE | OvmfVars.BOOTSERVICE_ACCESS, mokList);
+        }
         return target;
     }
 
