@@ -63,14 +63,14 @@ public final class KernelCommand {
         this.boot = boot;
     }
 
-    @Descriptor("on the stick: put the newest installed kernel (/boot/vmlinuz-*) into a kernel slot, with an initrd built by mkinitramfs")
+    @Descriptor("on the stick: put the newest installed kernel (/boot/vmlinuz-*) into a kernel slot, with its initrd (/boot/initrd.img-RELEASE if built after the kernel was installed, else mkinitramfs)")
     public Object install(
             @Descriptor("install even when the kernel is older than the stick's last good kernel")
             @Parameter(names = { "--allow-downgrade" }, presentValue = "true", absentValue = "false") boolean allowDowngrade) throws LivengException {
         return install(allowDowngrade, newestRelease());
     }
 
-    @Descriptor("on the stick: put an installed kernel (/boot/vmlinuz-RELEASE) into a kernel slot, with an initrd built by mkinitramfs")
+    @Descriptor("on the stick: put an installed kernel (/boot/vmlinuz-RELEASE) into a kernel slot, with its initrd (/boot/initrd.img-RELEASE if built after the kernel was installed, else mkinitramfs)")
     public Object install(
             @Descriptor("install even when the kernel is older than the stick's last good kernel")
             @Parameter(names = { "--allow-downgrade" }, presentValue = "true", absentValue = "false") boolean allowDowngrade,
@@ -84,11 +84,21 @@ public final class KernelCommand {
         }
         Path initrd = null;
         try {
-            initrd = Files.createTempFile("liveng-initrd-" + release + "-", ".img");
-            // update-initramfs refuses on live media; mkinitramfs builds the same initrd from the same configuration
-            runner.run(Command.of("mkinitramfs", "-o", initrd.toString(), release).fromPackage("initramfs-tools"));
-            UpdateResult r = updates.updateRunning(new KernelImage(release, Content.of(kernel), Content.of(initrd)), allowDowngrade);
-            return "kernel " + r.version() + " written to " + r.slot() + " (generation " + r.generation() + "), boots next: " + r.bootDefault();
+            Path built = boot.resolve("initrd.img-" + release);
+            String source;
+            if (builtAfterInstall(built, kernel)) {
+                // the kernel package's own hook (initramfs-tools, before ours) just built it: building it again costs
+                // minutes on a slow machine for the same bytes
+                source = built + ", built after the kernel was installed";
+            } else {
+                initrd = Files.createTempFile("liveng-initrd-" + release + "-", ".img");
+                runner.run(Command.of("mkinitramfs", "-o", initrd.toString(), release).fromPackage("initramfs-tools"));
+                source = "built by mkinitramfs";
+            }
+            UpdateResult r = updates.updateRunning(new KernelImage(release, Content.of(kernel), Content.of(initrd == null ? built : initrd)),
+                    allowDowngrade);
+            return "kernel " + r.version() + " written to " + r.slot() + " (generation " + r.generation() + "), boots next: " + r.bootDefault()
+                    + "; initrd " + source;
         } catch (java.io.IOException e) {
             throw new LivengException(ErrorCodes.IO, "preparing kernel " + release + " failed: " + e.getMessage(), null, e);
         } finally {
@@ -99,6 +109,23 @@ public final class KernelCommand {
                     // a leftover temporary initrd is harmless
                 }
             }
+        }
+    }
+
+    /**
+     * Whether {@code initrd} was written after {@code kernel} was unpacked (its inode change time): then it was built for
+     * this installation of the kernel, with the system's initramfs configuration. An older one (left from an earlier
+     * installation of the same release) is not trusted.
+     */
+    public static boolean builtAfterInstall(Path initrd, Path kernel) {
+        try {
+            if (!Files.isRegularFile(initrd)) {
+                return false;
+            }
+            java.nio.file.attribute.FileTime installed = (java.nio.file.attribute.FileTime) Files.getAttribute(kernel, "unix:ctime");
+            return Files.getLastModifiedTime(initrd).compareTo(installed) >= 0 && Files.size(initrd) > 0;
+        } catch (java.io.IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return false;
         }
     }
 

@@ -58,11 +58,11 @@ class AgentPackageTest {
         var r = Fixtures.RUNNER.runAllowingFailure(Command.of("sh", hook.toString(), "6.1.0-56-cloud-amd64"));
         assertEquals(0, r.exitCode(), r.stderr());
         assertTrue(r.stderr().contains("not running from a liveng stick"), r.stderr());
-        String unit = Files.readString(tree.resolve("lib/systemd/system/liveng-bless.service"));
+        String unit = Files.readString(tree.resolve("usr/lib/systemd/system/liveng-bless.service"));
         assertTrue(unit.contains("Type=oneshot") && unit.contains("ExecStart=/usr/sbin/liveng kernel bless")
                 && unit.contains("WantedBy=multi-user.target") && unit.contains("ConditionKernelCommandLine=liveng.slot"), unit);
         Path wants = tree.resolve("etc/systemd/system/multi-user.target.wants/liveng-bless.service");
-        assertEquals(Path.of("/lib/systemd/system/liveng-bless.service"), Files.readSymbolicLink(wants));
+        assertEquals(Path.of("/usr/lib/systemd/system/liveng-bless.service"), Files.readSymbolicLink(wants));
         // a jlinked runtime: only the modules the product needs, no compiler, no jmods
         String modules = Fixtures.run(tree.resolve("opt/liveng/runtime/bin/java").toString(), "--list-modules");
         assertTrue(modules.contains("java.base@") && modules.contains("java.desktop@") && !modules.contains("jdk.compiler"), modules);
@@ -75,7 +75,7 @@ class AgentPackageTest {
         String info = Fixtures.run("dpkg-deb", "--info", deb.toString());
         assertTrue(info.contains("Package: liveng-agent") && info.contains("Architecture: amd64") && info.contains("libc6 (>= 2.36)"), info);
         String contents = Fixtures.run("dpkg-deb", "--contents", deb.toString());
-        for (String f : List.of("./usr/sbin/liveng", "./etc/kernel/postinst.d/zz-liveng", "./lib/systemd/system/liveng-bless.service",
+        for (String f : List.of("./usr/sbin/liveng", "./etc/kernel/postinst.d/zz-liveng", "./usr/lib/systemd/system/liveng-bless.service",
                 "./opt/liveng/runtime/bin/java", "./opt/liveng/product/bin/liveng", "./usr/share/doc/liveng-agent/copyright")) {
             assertTrue(contents.lines().anyMatch(l -> l.endsWith(" " + f)), f + " in\n" + contents);
         }
@@ -87,7 +87,7 @@ class AgentPackageTest {
     void theRuntimeRunsKernelStatusOnAForgedImage(@TempDir Path dir) throws Exception {
         Path img = dir.resolve("stick.img");
         forge.forge(ForgeRequest.of(Fixtures.liveIso(), img, new Recipe(Map.of("reproducible.seed", "agent-test",
-                "persistence.size", "64M", "persistence.encryption", "none"))), Progress.NONE);
+                "persistence.size", "64M", "persistence.encryption", "none", "agent.install", "false"))), Progress.NONE);
         Path tree = agent().resolve("tree");
         var r = Fixtures.RUNNER.runAllowingFailure(Command.of(tree.resolve("opt/liveng/product/bin/liveng").toString(), "kernel", "status",
                 img.toString()).env("JAVA_HOME", tree.resolve("opt/liveng/runtime").toString()).env("LIVENG_JVM_CACHE", "off")

@@ -211,4 +211,19 @@ class KernelUpdateTest {
         assertEquals(ErrorCodes.USAGE, assertThrows(LivengException.class, () -> onStick.install(false, "../../etc/passwd")).code());
         assertEquals(ErrorCodes.NOT_FOUND, assertThrows(LivengException.class, () -> onStick.install(false)).code(), "no vmlinuz-* at all");
     }
+
+    /** install takes the kernel package hook's initrd only when it was written after the kernel was unpacked (its ctime). */
+    @Test
+    void installTrustsOnlyAnInitrdBuiltAfterTheKernelWasInstalled(@TempDir Path dir) throws Exception {
+        Path kernel = Files.writeString(dir.resolve("vmlinuz-6.1.0-56-cloud-amd64"), "kernel");
+        // as dpkg unpacks it: the package's old mtime, the ctime of the unpacking
+        Files.setLastModifiedTime(kernel, java.nio.file.attribute.FileTime.fromMillis(0));
+        Path initrd = dir.resolve("initrd.img-6.1.0-56-cloud-amd64");
+        assertFalse(KernelCommand.builtAfterInstall(initrd, kernel), "no initrd");
+        Files.writeString(initrd, "initrd");
+        assertTrue(KernelCommand.builtAfterInstall(initrd, kernel), "written after the kernel was unpacked");
+        // left from an earlier installation: newer than the kernel's mtime, older than its unpacking
+        Files.setLastModifiedTime(initrd, java.nio.file.attribute.FileTime.fromMillis(1000_000));
+        assertFalse(KernelCommand.builtAfterInstall(initrd, kernel), "the kernel's ctime counts, not its mtime");
+    }
 }

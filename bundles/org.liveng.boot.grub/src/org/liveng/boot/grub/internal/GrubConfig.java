@@ -72,9 +72,11 @@ public final class GrubConfig {
         if (!orders.isEmpty()) {
             sb.append("fi\n");
         }
+        // by position, not by id: upstream GRUB (Debian's) reads fallback as entry numbers only; an id list matches no
+        // entry, and a slot whose kernel shim refuses would stop at "Press any key" and boot it again (seen in a boot test)
         List<String> fallbacks = new ArrayList<>();
-        for (BootEntry e : menu.entries()) {
-            fallbacks.add(e.id());
+        for (int i = 0; i < menu.entries().size(); i++) {
+            fallbacks.add(Integer.toString(i));
         }
         sb.append("set fallback=\"").append(String.join(" ", fallbacks)).append("\"\n\n");
         for (BootEntry e : menu.entries()) {

@@ -109,7 +109,8 @@ public final class ForgeEngine implements ImageForge {
     /** Everything decided before writing. */
     record Prepared(ImagePlan plan, GptDisk disk, DistroInfo info, Recipe recipe, KernelUpdateStrategy strategy,
             Bootloader bootloader, SigningService signing, PersistenceEncryption crypt, List<SlotSpec> slots,
-            BootMenu menu, long espSerial, BlockDevice device, String expectedSha256, String systemUuid, long systemBytes) {
+            BootMenu menu, long espSerial, BlockDevice device, String expectedSha256, String systemUuid, long systemBytes,
+            AgentPlacement.Decision agent) {
     }
 
     @Override
@@ -214,6 +215,10 @@ public final class ForgeEngine implements ImageForge {
             b.add(PERSISTENCE, PartitionTypes.LINUX_FILESYSTEM, size(recipe, RecipeSettings.PERSISTENCE_SIZE), 0, null);
         }
         GptDisk disk = b.build();
+        AgentPlacement.Decision agent = AgentPlacement.decide(recipe);
+        if (agent.agent() != null) {
+            requireRoomForAgent(agent.agent(), crypt, recipe, disk.findByName(PERSISTENCE).orElseThrow().sizeBytes(512));
+        }
         long espSerial = Reproducible.u32(recipe, "esp-serial");
         String espUuid = String.format("%04X-%04X", espSerial >>> 16, espSerial & 0xFFFF);
         GptPartition system = disk.findByName(SYSTEM).orElseThrow();
@@ -245,7 +250,8 @@ public final class ForgeEngine implements ImageForge {
                 content = bootloader.id() + " core image for BIOS";
             } else if (p.name().equals(PERSISTENCE)) {
                 fs = crypt.id().equals("none") ? "ext4" : crypt.id();
-                content = "persistence.conf '/ union' (" + crypt.id() + ")";
+                content = "persistence.conf '/ union' (" + crypt.id() + ")"
+                        + (agent.agent() == null ? "" : ", liveng-agent " + agent.agent().version() + " in the overlay");
             } else {
                 SlotSpec s = slots.stream().filter(x -> x.name().equals(p.name())).findFirst().orElseThrow();
                 fs = "iso9660";
@@ -269,10 +275,12 @@ public final class ForgeEngine implements ImageForge {
                     + " option ROMs (graphics, storage, network cards) and systems no longer run, which can leave no display or boot disk");
         }
         notes.addAll(signing.notes(recipe));
+        notes.add(agent.agent() == null ? agent.note() : "agent: liveng-agent " + agent.agent().version() + " into the persistence overlay ("
+                + agent.agent().bytes() / MIB + " MiB), its package in /" + AgentPlacement.CACHE);
         ImagePlan plan = new ImagePlan(request.target().toString(), disk.sizeBytes(), disk.diskGuid().toString(), parts, notes,
                 device == null ? "" : device.identity().digest());
         return new Prepared(plan, disk, info, recipe, strategy, bootloader, signing, crypt, slots, menu, espSerial, device,
-                request.checksums() == null ? null : Checksums.expected(request.checksums(), request.iso()), systemUuid, systemBytes);
+                request.checksums() == null ? null : Checksums.expected(request.checksums(), request.iso()), systemUuid, systemBytes, agent);
     }
 
     @Override
@@ -326,7 +334,8 @@ public final class ForgeEngine implements ImageForge {
             }
             Written w = write(p, request, iso, ch, written, progress, fix);
             Files.writeString(manifest, Json.manifest(p.plan(), w.inputs(), w.sums(), w.persistence().parameters(), p.info(),
-                    fix.map(a -> InitrdFix.manifest(a, p.info().defaultKernel())).orElse(null)), StandardCharsets.UTF_8);
+                    fix.map(a -> InitrdFix.manifest(a, p.info().defaultKernel())).orElse(null),
+                    p.agent().agent() == null ? null : AgentPlacement.manifest(p.agent().agent(), InitrdFix.OVERLAY_UPPER)), StandardCharsets.UTF_8);
             done = true;
             return new ForgeResult(p.plan(), manifest, w.sums(), (System.nanoTime() - t0) / 1e9);
         } catch (IOException e) {
@@ -549,6 +558,9 @@ public final class ForgeEngine implements ImageForge {
             Path tree = Files.createDirectories(work.resolve("tree"));
             Files.writeString(tree.resolve("persistence.conf"), "/ union\n", StandardCharsets.US_ASCII);
             InitrdFix.writeOverlay(tree, fix);
+            if (p.agent().agent() != null) {
+                AgentPlacement.place(p.agent().agent(), tree.resolve(InitrdFix.OVERLAY_UPPER));
+            }
             Path img = work.resolve("persistence.ext4");
             String uuid = Guid.derive(Reproducible.bytes(p.recipe(), "persistence", 32), "ext4").toLowerCaseString();
             long epoch = Reproducible.time(p.recipe()).getEpochSecond();
@@ -560,12 +572,16 @@ public final class ForgeEngine implements ImageForge {
             runner.run(Command.of("mkfs.ext4", "-q", "-F", "-b", "4096", "-L", "persistence", "-U", uuid, "-E", extended,
                     "-d", tree.toString(), img.toString(), (p.crypt().plaintextBytes(p.recipe(), part.sizeBytes(512)) / 1024) + "k")
                     .env("E2FSPROGS_FAKE_TIME", Long.toString(epoch)).fromPackage("e2fsprogs"));
-            // mke2fs -d stamps the copied inodes with the real time; pin root, lost+found and persistence.conf
+            // mke2fs -d stamps the copied inodes with the real time and the copier's owner: pin the times of root,
+            // lost+found and everything copied, and make everything copied root's
             StringBuilder pin = new StringBuilder();
-            for (int inode : new int[] { 2, 11, 12 }) {
+            for (String inode : copiedInodes(tree)) {
                 for (String field : List.of("atime", "ctime", "mtime", "crtime")) {
-                    pin.append("sif <").append(inode).append("> ").append(field).append(' ').append(epoch).append('\n');
-                    pin.append("sif <").append(inode).append("> ").append(field).append("_extra 0\n");
+                    pin.append("sif ").append(inode).append(' ').append(field).append(' ').append(epoch).append('\n');
+                    pin.append("sif ").append(inode).append(' ').append(field).append("_extra 0\n");
+                }
+                if (!inode.startsWith("<")) {
+                    pin.append("sif ").append(inode).append(" uid 0\nsif ").append(inode).append(" gid 0\n");
                 }
             }
             Path cmds = Files.writeString(work.resolve("pin-times.debugfs"), pin.toString(), StandardCharsets.US_ASCII);
@@ -579,6 +595,38 @@ public final class ForgeEngine implements ImageForge {
         } finally {
             deleteTree(work);
         }
+    }
+
+    /** Root and lost+found by inode number, then every path of {@code tree} as debugfs names it in the new filesystem. */
+    private static List<String> copiedInodes(Path tree) throws IOException, LivengException {
+        List<String> out = new ArrayList<>(List.of("<2>", "<11>"));
+        try (var s = Files.walk(tree)) {
+            for (Path x : s.skip(1).toList()) {
+                String rel = "/" + tree.relativize(x);
+                if (!rel.matches("[A-Za-z0-9_./+~@=,:-]+")) {
+                    throw new LivengException(ErrorCodes.INTERNAL, "persistence file name " + rel + " has characters debugfs would split on");
+                }
+                out.add(rel);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Preflight for {@code agent.install}: the persistence filesystem (after the encryption's header) must hold the agent
+     * with room for ext4's own structures.
+     */
+    private static void requireRoomForAgent(AgentPlacement.Agent agent, PersistenceEncryption crypt, Recipe recipe, long partitionBytes)
+            throws LivengException {
+        long fs = crypt.plaintextBytes(recipe, partitionBytes);
+        if (fs >= agent.neededBytes()) {
+            return;
+        }
+        long needed = roundUp(agent.neededBytes() + (partitionBytes - fs), MIB) / MIB;
+        throw new LivengException(ErrorCodes.PREFLIGHT, "the persistence partition (" + partitionBytes / MIB + " MiB) is too small for the on-stick agent"
+                + " liveng-agent " + agent.version() + " (" + RecipeSettings.AGENT_INSTALL.name() + "): it needs at least " + needed + " MiB",
+                "set " + RecipeSettings.PERSISTENCE_SIZE.name() + "=" + needed + "M or more (a kernel update installed on the stick takes"
+                        + " about 200 MiB more), or " + RecipeSettings.AGENT_INSTALL.name() + "=false");
     }
 
     private static void deleteTree(Path dir) throws IOException {

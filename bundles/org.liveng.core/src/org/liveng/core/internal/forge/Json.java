@@ -30,12 +30,13 @@ final class Json {
         values.remove(RecipeSettings.PASSPHRASE.name());
         values.remove(RecipeSettings.IMAGE_SIZE.name());
         values.remove(RecipeSettings.PERSISTENCE_SIZE.name());
+        values.remove(RecipeSettings.AGENT_PATH.name());
         m.put("recipe", values);
         return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(m);
     }
 
     static String manifest(ImagePlan plan, Map<String, String> inputs, Map<String, String> sums, Map<String, String> persistence,
-            DistroInfo info, Object initrd) {
+            DistroInfo info, Object initrd, Object agent) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("liveng", "forge manifest");
         m.put("plan", plan);
@@ -45,6 +46,9 @@ final class Json {
             m.put("initrd", initrd);
         }
         m.put("persistence", persistence);
+        if (agent != null) {
+            m.put("agent", agent);
+        }
         m.put("partitionDigestAlgorithm", "sha256 of the sha256s of 1 MiB chunks; bytes not written count as zeros");
         m.put("partitionDigests", sums);
         return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(m) + "\n";

@@ -59,6 +59,8 @@ class GrubBootloaderTest {
         assertTrue(text.contains("load_env --file \"$liveng_env\" liveng_order liveng_a_status liveng_a_tries liveng_b_status liveng_b_tries"), text);
         assertTrue(text.contains("if [ \"$liveng_order\" = \"b a\" ]; then"), text);
         assertTrue(text.contains("linux /live/vmlinuz-6.1.0-50-cloud-amd64 boot=live components liveng-fallback"), text);
+        // GRUB takes fallback entries by number only: every entry, in menu order
+        assertTrue(text.contains("set fallback=\"0 1 2\"\n"), text);
     }
 
     @Test
