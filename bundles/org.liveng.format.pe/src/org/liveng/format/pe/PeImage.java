@@ -227,6 +227,20 @@ public final class PeImage {
         return data.clone();
     }
 
+    /** Whether {@code needle} occurs anywhere in the image bytes (an identifying text or marker). */
+    public boolean contains(byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= data.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (data[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
     /** The bytes {@code [offset, offset+length)}, bounds checked. */
     public byte[] slice(long offset, long length) throws FormatException {
         Le.require(data, offset, length, source + ": range");

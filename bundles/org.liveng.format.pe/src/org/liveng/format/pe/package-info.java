@@ -9,5 +9,5 @@
  * Authenticode Portable Executable Signature Format" 1.0; RFC 2315 / RFC 5652
  * for PKCS #7 SignedData.
  */
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package org.liveng.format.pe;

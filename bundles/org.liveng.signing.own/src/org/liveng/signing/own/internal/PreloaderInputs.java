@@ -109,17 +109,6 @@ record PreloaderInputs(PeImage preloader, PeImage hashtool) {
     }
 
     private static boolean is(PeImage image, String utf16Text) {
-        byte[] needle = utf16Text.getBytes(StandardCharsets.UTF_16LE);
-        byte[] hay = image.bytes();
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
+        return image.contains(utf16Text.getBytes(StandardCharsets.UTF_16LE));
     }
 }
