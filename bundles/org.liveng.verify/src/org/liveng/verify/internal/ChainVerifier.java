@@ -42,7 +42,10 @@ import org.liveng.format.pe.Verification;
  * it loads) and every {@code linux} kernel of every menu entry, read from the volume its
  * {@code search --fs-uuid} names, checked through shim's verifier. Read with liveng's own GPT, FAT,
  * ISO 9660 and PE readers; nothing is written. The legacy PreLoader chain ({@code loader.efi} beside a
- * {@code BOOTX64.EFI} that is not shim) is checked as PreLoader does: db, and the SHA-256 hashes of MokList.
+ * {@code BOOTX64.EFI} that is not shim) is checked as PreLoader does: db, and the SHA-256 hashes of MokList;
+ * when that {@code loader.efi} is liveng-lock, GRUB beside it and GRUB's kernels are checked the same way
+ * (liveng-lock answers GRUB's shim_lock requests with PreLoader's verdict); when it is GRUB itself, GRUB
+ * finds no shim_lock and the kernels fail.
  */
 public final class ChainVerifier {
     static final int MAX_EFI = 64 << 20;
@@ -50,6 +53,10 @@ public final class ChainVerifier {
     static final int MAX_CFG = 1 << 20;
     /** PreLoader's next stage, beside it. */
     static final String PRELOADER_NEXT = "/EFI/BOOT/loader.efi";
+    /** What liveng-lock starts, beside it. */
+    static final String LOCK_NEXT = "/EFI/BOOT/grubx64.efi";
+    /** The marker liveng-lock carries (in its {@code .data} section). */
+    static final byte[] LOCK_MARKER = "LIVENG-LOCK/1 shim_lock provider".getBytes(StandardCharsets.US_ASCII);
     static final List<String> STUB_DIRS = List.of("/EFI/liveng", "/EFI/debian", "/EFI/BOOT");
     private static final Pattern SEARCH = Pattern.compile("search\\b.*--fs-uuid\\b.*--set=(\\w+)\\s+(\\S+)");
     private static final Pattern SET = Pattern.compile("^set\\s+(\\w+)=\"?([^\"]*)\"?$");
@@ -167,9 +174,20 @@ public final class ChainVerifier {
         } else if (esp.stat(PRELOADER_NEXT).isPresent()) {
             // PreLoader (efitools): the next stage by db, or by its hash in MokList (HashTool enrols hashes only)
             Trust hashes = options.db().plus(new Trust("MokList hashes", List.of(), options.mok().sha256()), "db + MokList hashes");
-            chain.add(enrolment(check("preloader -> loader", "ESP:" + PRELOADER_NEXT, "PreLoader (" + hashes.name() + ", dbx)",
-                    pe(espVol, PRELOADER_NEXT), hashes)));
-            kernels(espVol, chain, hashes, Loader.PRELOADER);
+            PeImage next = pe(espVol, PRELOADER_NEXT);
+            chain.add(enrolment(check("preloader -> loader", "ESP:" + PRELOADER_NEXT, "PreLoader (" + hashes.name() + ", dbx)", next, hashes)));
+            if (isLivengLock(next)) {
+                // liveng-lock provides shim_lock and starts GRUB beside it; both it and GRUB's kernels are judged by PreLoader's policy
+                if (!esp.stat(LOCK_NEXT).isPresent()) {
+                    chain.add(missing("liveng-lock -> grub", "ESP:" + LOCK_NEXT, "liveng-lock"));
+                } else {
+                    chain.add(enrolment(check("liveng-lock -> grub", "ESP:" + LOCK_NEXT, "PreLoader's policy (" + hashes.name() + ", dbx)",
+                            pe(espVol, LOCK_NEXT), hashes)));
+                }
+                kernels(espVol, chain, hashes, Loader.LIVENG_LOCK);
+            } else {
+                kernels(espVol, chain, hashes, Loader.PRELOADER);
+            }
         } else {
             kernels(espVol, chain, options.db(), Loader.NONE);
         }
@@ -189,7 +207,12 @@ public final class ChainVerifier {
 
     /** What started GRUB, and so what checks the kernels GRUB starts. */
     private enum Loader {
-        SHIM, PRELOADER, NONE
+        SHIM, PRELOADER, LIVENG_LOCK, NONE
+    }
+
+    /** Whether PreLoader's next stage is liveng-lock (bundle org.liveng.signing.own, efi/liveng-lock.c), by its marker. */
+    static boolean isLivengLock(PeImage image) {
+        return image.contains(LOCK_MARKER);
     }
 
     /**
@@ -280,6 +303,10 @@ public final class ChainVerifier {
                             + " provide: GRUB refuses this kernel even with its hash enrolled");
                     chain.add(new VerifyReport.Binary(b.stage(), b.path(), b.verifiedBy(), b.sha256(), b.signers(), b.trustedVia(), b.sbat(), false,
                             problems));
+                } else if (loader == Loader.LIVENG_LOCK) {
+                    PeImage k = PeImage.parse(kv.read(path, MAX_KERNEL), kv.name() + ":" + path);
+                    chain.add(enrolment(check(stage, kv.name() + ":" + path, "liveng-lock through PreLoader's policy (" + trust.name() + ", dbx)",
+                            k, trust)));
                 } else if (loader == Loader.NONE) {
                     chain.add(new VerifyReport.Binary(stage, kv.name() + ":" + path, "grub", "", List.of(), "", List.of(), false,
                             List.of("no shim in the chain: under Secure Boot GRUB needs shim's verifier (shim_lock) to start a kernel")));

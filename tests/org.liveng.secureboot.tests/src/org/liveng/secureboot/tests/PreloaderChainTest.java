@@ -42,6 +42,7 @@ import org.osgi.test.junit5.service.ServiceExtension;
 /**
  * The legacy {@code preloader} chain with the genuine PreLoader.efi and HashTool.efi built from Debian's efitools source
  * (tests/fixtures/preloader): the ESP layout as PreLoader expects it (fsck.fat, mtools), the inputs byte for byte,
+ * liveng-lock between PreLoader and GRUB,
  * the hashes to enrol as efitools' hash-to-efi-sig-list and osslsigncode compute them, verify's verdicts, and bad
  * inputs refused before anything is written.
  */
@@ -112,41 +113,49 @@ class PreloaderChainTest {
                 "count=" + (esp.lastLba() - esp.firstLba() + 1), "status=none"));
         Oracles.run(Command.of("fsck.fat", "-n", espImage.toString()).fromPackage("dosfstools"));
         String listing = Oracles.run(Command.of("mdir", "-/", "-b", "-i", espImage.toString(), "::/").fromPackage("mtools")).stdoutText();
-        for (String f : List.of("::/EFI/BOOT/BOOTX64.EFI", "::/EFI/BOOT/HashTool.efi", "::/EFI/BOOT/loader.efi", "::/EFI/liveng/grub.cfg",
-                "::/EFI/liveng/README-PRELOADER.txt")) {
+        for (String f : List.of("::/EFI/BOOT/BOOTX64.EFI", "::/EFI/BOOT/HashTool.efi", "::/EFI/BOOT/loader.efi", "::/EFI/BOOT/grubx64.efi",
+                "::/EFI/liveng/grub.cfg", "::/EFI/liveng/README-PRELOADER.txt")) {
             assertTrue(listing.lines().anyMatch(l -> l.equalsIgnoreCase(f)), f + " in\n" + listing);
         }
-        assertFalse(listing.contains("grubx64.efi"), "no shim-style GRUB path: " + listing);
         Path boot = Sticks.espFile(img, plan, "/EFI/BOOT/BOOTX64.EFI", tmp.resolve("boot.efi"));
         Path tool = Sticks.espFile(img, plan, "/EFI/BOOT/HashTool.efi", tmp.resolve("hashtool.efi"));
         Path loader = Sticks.espFile(img, plan, "/EFI/BOOT/loader.efi", tmp.resolve("loader.efi"));
+        Path grub = Sticks.espFile(img, plan, "/EFI/BOOT/grubx64.efi", tmp.resolve("grubx64.efi"));
         assertEquals(-1, Files.mismatch(boot, preloader), "BOOTX64.EFI is the given PreLoader byte for byte");
         assertEquals(-1, Files.mismatch(tool, hashtool), "HashTool.efi is the given HashTool byte for byte");
-        for (Path f : List.of(boot, tool, loader)) {
+        for (Path f : List.of(boot, tool, loader, grub)) {
             String list = sbverifyList(f);
             assertTrue(list.contains("No signature table present"), "unsigned, as the inputs and the mok GRUB before signing: " + list);
         }
-        Oracles.run(Command.of("grub-file", "--is-x86_64-efi", loader.toString()).fromPackage("grub-common"));
+        Oracles.run(Command.of("grub-file", "--is-x86_64-efi", grub.toString()).fromPackage("grub-common"));
+        // loader.efi is liveng-lock: an x86-64 EFI application (objdump's PE reader), with the marker verify recognises
+        String head = Oracles.run(Command.of("objdump", "-f", loader.toString()).fromPackage("binutils")).stdoutText();
+        assertTrue(head.contains("pei-x86-64"), head);
+        assertTrue(new String(Files.readAllBytes(loader), StandardCharsets.ISO_8859_1).contains("LIVENG-LOCK/1"), "liveng-lock's marker");
 
         // the hashes to enrol, against two independent tools
         String loaderHash = efitoolsHash(loader);
+        String grubHash = efitoolsHash(grub);
         Path kernel = Sticks.slotFile(img, plan, "LIVENG_KERNEL_A", "/live/vmlinuz", tmp.resolve("preloader-vmlinuz"));
         String kernelHash = osslsigncodeHash(kernel);
         String readme = Files.readString(Sticks.espFile(img, plan, "/EFI/liveng/README-PRELOADER.txt", tmp.resolve("readme.txt")),
                 StandardCharsets.UTF_8);
         assertTrue(readme.contains("loader.efi: " + loaderHash), readme);
+        assertTrue(readme.contains("grubx64.efi: " + grubHash), readme);
         Matcher kl = Pattern.compile("kernel (\\S+): ([0-9a-f]{64})").matcher(readme);
         assertTrue(kl.find(), readme);
         assertEquals(kernelHash, kl.group(2), readme);
         assertTrue(readme.contains("LEGACY") && readme.contains("HashTool"), readme);
         // efitools hashes as if the size were rounded up to 8 bytes: these sizes are aligned, so no caveat is printed
         assertEquals(0, Files.size(loader) % 8);
+        assertEquals(0, Files.size(grub) % 8);
         assertEquals(0, Files.size(kernel) % 8);
         assertFalse(readme.contains("not a multiple of 8"), readme);
         Path copy = Sticks.espFile(img, plan, "/EFI/liveng/enrol/vmlinuz-" + kl.group(1) + ".efi", tmp.resolve("enrol-copy.efi"));
         assertEquals(-1, Files.mismatch(copy, kernel), "the ESP copy for HashTool is the slot's kernel");
         String json = Files.readString(manifest, StandardCharsets.UTF_8);
         assertTrue(json.contains("\"signing.preloader.enrol-sha256.loader.efi\": \"" + loaderHash + "\""), json);
+        assertTrue(json.contains("\"signing.preloader.enrol-sha256.grubx64.efi\": \"" + grubHash + "\""), json);
         assertTrue(json.contains("\"signing.preloader.enrol-sha256.kernel-" + kl.group(1) + "\": \"" + kernelHash + "\""), json);
 
         // verify: nothing enrolled, Microsoft's db -> PreLoader (unsigned) fails, the rest needs HashTool enrolment
@@ -156,35 +165,39 @@ class PreloaderChainTest {
         VerifyReport.Binary l = at(none, "ESP:/EFI/BOOT/loader.efi");
         assertEquals(loaderHash, l.sha256());
         assertTrue(l.problems().stream().anyMatch(p -> p.startsWith("needs HashTool enrolment") && p.contains(loaderHash)), l.toString());
+        VerifyReport.Binary g = at(none, "ESP:/EFI/BOOT/grubx64.efi");
+        assertEquals(grubHash, g.sha256());
+        assertTrue(g.problems().stream().anyMatch(p -> p.startsWith("needs HashTool enrolment") && p.contains(grubHash)), g.toString());
         VerifyReport.Binary k = at(none, "LIVENG_KERNEL_A:/live/vmlinuz");
         assertEquals(kernelHash, k.sha256());
         assertTrue(k.problems().stream().anyMatch(p -> p.startsWith("needs HashTool enrolment")), k.toString());
 
-        // PreLoader's hash in db, GRUB's and the kernel's in MokList (as HashTool would enrol them). PreLoader's db hash is
+        // PreLoader's hash in db, liveng-lock's, GRUB's and the kernel's in MokList (as HashTool would enrol them). PreLoader's db hash is
         // the firmware's (exact file size, as EDK2 hashes); efitools pads images to 8 bytes first, and this PreLoader's
         // size is not a multiple of 8, so hash-to-efi-sig-list is no judge for it
         Path db = Files.write(tmp.resolve("pl-db.esl"), EfiSignatureList.sha256(EfiGuid.of("11111111-2222-3333-4444-555555555555"),
                 List.of(HexFormat.of().parseHex(at(none, "BOOTX64.EFI").sha256()))).encode());
         Path mok = Files.write(tmp.resolve("pl-moklist.esl"), EfiSignatureList.sha256(EfiGuid.of("11111111-2222-3333-4444-555555555555"),
-                List.of(HexFormat.of().parseHex(loaderHash), HexFormat.of().parseHex(kernelHash))).encode());
+                List.of(HexFormat.of().parseHex(loaderHash), HexFormat.of().parseHex(grubHash), HexFormat.of().parseHex(kernelHash))).encode());
         VerifyReport enrolled = ChainVerifier.verify(img, VerifyOracleTest.options(Trust.read(db), Trust.read(mok)));
         assertTrue(at(enrolled, "BOOTX64.EFI").ok(), enrolled.toString());
-        assertTrue(at(enrolled, "ESP:/EFI/BOOT/loader.efi").ok(), enrolled.toString());
-        assertTrue(at(enrolled, "ESP:/EFI/BOOT/loader.efi").trustedVia().contains("MokList"), enrolled.toString());
-        VerifyReport.Binary ke = at(enrolled, "LIVENG_KERNEL_A:/live/vmlinuz");
-        assertFalse(ke.trustedVia().isEmpty(), "the kernel's hash is enrolled: " + ke);
-        assertFalse(ke.ok(), "GRUB needs shim's verifier for kernels: " + ke);
-        assertTrue(ke.problems().stream().anyMatch(p -> p.contains("shim_lock")), ke.toString());
-        assertFalse(enrolled.ok());
+        for (String f : List.of("ESP:/EFI/BOOT/loader.efi", "ESP:/EFI/BOOT/grubx64.efi", "LIVENG_KERNEL_A:/live/vmlinuz")) {
+            assertTrue(at(enrolled, f).ok(), f + ": " + enrolled);
+            assertTrue(at(enrolled, f).trustedVia().contains("MokList"), f + ": " + enrolled);
+        }
+        assertTrue(at(enrolled, "LIVENG_KERNEL_A:/live/vmlinuz").verifiedBy().contains("liveng-lock"), enrolled.toString());
+        assertTrue(enrolled.ok(), "every stage enrolled: " + enrolled.failures());
 
-        // the command: JSON with the same verdicts and exit status 1
+        // the command, with the kernel not enrolled: JSON naming what to enrol, and exit status 1
+        mok = Files.write(tmp.resolve("pl-moklist-no-kernel.esl"), EfiSignatureList.sha256(EfiGuid.of("11111111-2222-3333-4444-555555555555"),
+                List.of(HexFormat.of().parseHex(loaderHash), HexFormat.of().parseHex(grubHash))).encode());
         Map<String, Object> vars = new java.util.HashMap<>();
         org.apache.felix.service.command.CommandSession session = (org.apache.felix.service.command.CommandSession) java.lang.reflect.Proxy
                 .newProxyInstance(getClass().getClassLoader(), new Class<?>[] { org.apache.felix.service.command.CommandSession.class },
                         (proxy, method, args) -> method.getName().equals("put") ? vars.put((String) args[0], args[1]) : null);
         String out = (String) new VerifyCommand().verify(session, db.toString(), mok.toString(), "", "", "", true, img.toString());
         assertTrue(out.contains("\"sha256\": \"" + loaderHash + "\""), out);
-        assertTrue(out.contains("needs HashTool enrolment") || out.contains("shim_lock"), out);
+        assertTrue(out.contains("needs HashTool enrolment: its Authenticode SHA-256 " + kernelHash), out);
         assertEquals(1, vars.get("liveng.exit"), "exit status 1: " + vars);
     }
 
@@ -204,7 +217,7 @@ class PreloaderChainTest {
         assertTrue(at(r, "BOOTX64.EFI").ok(), r.toString());
         assertTrue(at(r, "BOOTX64.EFI").signers().stream().anyMatch(s -> s.contains("liveng test")), r.toString());
         assertTrue(at(r, "BOOTX64.EFI").trustedVia().contains("liveng test"), r.toString());
-        assertFalse(at(r, "ESP:/EFI/BOOT/loader.efi").ok(), "GRUB is not enrolled yet: " + r);
+        assertFalse(at(r, "ESP:/EFI/BOOT/loader.efi").ok(), "liveng-lock is not enrolled yet: " + r);
     }
 
     @Test
