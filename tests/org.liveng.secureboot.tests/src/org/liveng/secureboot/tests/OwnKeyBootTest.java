@@ -66,11 +66,7 @@ class OwnKeyBootTest {
 
     /** The owner's keys as the harness enrols them: pk.esl, kek.esl and db.esl (db = the certificate of {@code dbKey}). */
     static SecureBootKeys enrolled(String dir, String dbKey) throws Exception {
-        Path d = Files.createDirectories(tmp.resolve(dir));
-        Files.write(d.resolve("pk.esl"), keys.export("pk", "esl"));
-        Files.write(d.resolve("kek.esl"), keys.export("kek", "esl"));
-        Files.write(d.resolve("db.esl"), keys.export(dbKey, "esl"));
-        return SecureBootKeys.existing(d, keys.owner().uuid());
+        return Sticks.enrolled(keys, tmp.resolve(dir), dbKey);
     }
 
     static String name(TestInfo info) {

@@ -40,27 +40,32 @@ import org.osgi.test.common.annotation.InjectService;
 import org.osgi.test.junit5.service.ServiceExtension;
 
 /**
- * The legacy {@code preloader} chain on OVMF with Secure Boot enforced, one boot, to show on firmware
- * what {@code verify} says: the firmware holds only the owner's PK, KEK and db; PreLoader (built from
- * Debian's efitools source) is signed with that db key, standing in for the Linux Foundation's
- * Microsoft-signed build; MokList holds what HashTool would enrol at the machine, the hashes forge
- * lists in its manifest, written into the variable store non-volatile and boot-services only, as
- * HashTool writes it. PreLoader starts GRUB by its hash, and Debian's GRUB then refuses the kernel
- * because no shim verifier protocol is there, although the kernel's hash is enrolled. {@code verify}
- * with the same db and MokList fails on the kernel for that reason, and on nothing else.
+ * The legacy {@code preloader} chain on OVMF with Secure Boot enforced, two boots: the firmware holds
+ * only the owner's PK, KEK and db; PreLoader (built from Debian's efitools source) is signed with that
+ * db key, standing in for the Linux Foundation's Microsoft-signed build; MokList holds what HashTool
+ * would enrol at the machine, hashes forge lists in its manifest, written into the variable store
+ * non-volatile and boot-services only, as HashTool writes it.
+ * <ul>
+ * <li>liveng-lock's, GRUB's and the kernel's hashes enrolled: PreLoader starts liveng-lock, which gives
+ * GRUB the shim_lock protocol Debian's GRUB needs, and the kernel runs with Secure Boot enabled;</li>
+ * <li>the kernel's hash not enrolled (what a tampered or newly installed kernel looks like to PreLoader):
+ * liveng-lock refuses it through PreLoader's policy, GRUB refuses to start it, and no kernel runs.</li>
+ * </ul>
+ * In both, {@code verify} with the same db and MokList says what the firmware does.
  */
 @ExtendWith(ServiceExtension.class)
 class PreloaderBootTest {
     static final Duration TO_KERNEL = Duration.ofMinutes(8);
-    /** What GRUB's verifier says when it must check a kernel and no shim protocol is there. */
-    static final Pattern NO_SHIM_LOCK = Pattern.compile("shim_lock protocol not found");
+    /** What GRUB prints when every entry, the fallbacks included, failed. */
+    static final Pattern GRUB_GAVE_UP = Pattern.compile("Failed to boot both default and fallback entries");
+    static final Pattern LOCK_REFUSED = Pattern.compile("liveng-lock: image of \\d+ bytes refused");
     static final Pattern ENROL = Pattern.compile("\"signing\\.preloader\\.enrol-sha256\\.([^\"]+)\": \"([0-9a-f]{64})\"");
 
     @TempDir
     static Path tmp;
     static KeyDirectory keys;
     static Path img;
-    /** What forge's manifest says to enrol: grubx64.efi and kernel-VERSION. */
+    /** What forge's manifest says to enrol: loader.efi, grubx64.efi and kernel-VERSION. */
     static Map<String, String> toEnrol;
 
     @InjectService(timeout = 5000)
@@ -89,7 +94,7 @@ class PreloaderBootTest {
         while (m.find()) {
             hashes.put(m.group(1), m.group(2));
         }
-        assertEquals(Set.of("loader.efi"), Set.copyOf(hashes.keySet().stream().filter(k -> !k.startsWith("kernel-")).toList()),
+        assertEquals(Set.of("loader.efi", "grubx64.efi"), Set.copyOf(hashes.keySet().stream().filter(k -> !k.startsWith("kernel-")).toList()),
                 hashes.toString());
         assertEquals(1, hashes.keySet().stream().filter(k -> k.startsWith("kernel-")).count(), hashes.toString());
         toEnrol = hashes;
@@ -104,11 +109,7 @@ class PreloaderBootTest {
 
     /** The firmware's variables: the owner's PK, KEK and db, and the given MokList. */
     static SecureBootKeys vars(String dir, byte[] mokList) throws Exception {
-        Path d = Files.createDirectories(tmp.resolve(dir));
-        Files.write(d.resolve("pk.esl"), keys.export("pk", "esl"));
-        Files.write(d.resolve("kek.esl"), keys.export("kek", "esl"));
-        Files.write(d.resolve("db.esl"), keys.export("db", "esl"));
-        return SecureBootKeys.existing(d, keys.owner().uuid()).withMokList(mokList);
+        return Sticks.enrolled(keys, tmp.resolve(dir), "db").withMokList(mokList);
     }
 
     static VerifyReport verify(byte[] mokList, String name) throws Exception {
@@ -120,22 +121,53 @@ class PreloaderBootTest {
         return "PreloaderBootTest." + info.getTestMethod().map(m -> m.getName()).orElse("boot");
     }
 
+    static Machine machine(SecureBootKeys vars) {
+        return Machine.builder(Firmware.UEFI_SECUREBOOT_CUSTOM).bootDisk(img, true).secureBootKeys(vars, false).build();
+    }
+
     @Test
-    void grubStartsByItsEnrolledHashAndRefusesTheKernelForWantOfShimsVerifier(TestInfo info) throws Exception {
+    void everyEnrolledStageStartsAndTheKernelRunsWithSecureBoot(TestInfo info) throws Exception {
         stick();
         byte[] all = mokList(List.copyOf(toEnrol.keySet()));
         VerifyReport r = verify(all, "all");
-        assertFalse(r.ok());
-        assertTrue(r.failures().stream().allMatch(f -> f.contains("/live/vmlinuz") && f.contains("shim_lock")), r.failures().toString());
-        assertTrue(r.failures().stream().anyMatch(f -> f.startsWith("LIVENG_KERNEL_A:/live/vmlinuz")), r.failures().toString());
-        Machine m = Machine.builder(Firmware.UEFI_SECUREBOOT_CUSTOM).bootDisk(img, true).secureBootKeys(vars("vars-all", all), false).build();
-        try (Boot b = m.boot(name(info))) {
-            String line = b.await(NO_SHIM_LOCK, TO_KERNEL);
-            System.out.println("preloader chain: GRUB refused the kernel after " + Math.round(b.elapsedSeconds()) + " s: " + line);
+        assertTrue(r.ok(), "verify: " + r.failures());
+        try (Boot b = machine(vars("vars-all", all)).boot(name(info))) {
+            int first = b.awaitAny(TO_KERNEL, Pattern.compile(Pattern.quote(Boot.KERNEL_SECURE_BOOT_ENABLED)), GRUB_GAVE_UP);
+            System.out.println("preloader chain: " + (first == 0 ? "kernel with Secure Boot" : "GRUB gave up") + " after "
+                    + Math.round(b.elapsedSeconds()) + " s");
             b.powerCut();
-            // GRUB registers its shim verifier only when the firmware reports Secure Boot enabled: the refusal itself shows it
+            assertEquals(0, first, "the kernel starts: " + b.tail(40));
+            b.assertSecureBootEnforced();
             String console = b.consoleText();
-            assertFalse(console.contains("Failed to start loader"), "PreLoader started GRUB by its enrolled hash: " + b.tail(40));
+            assertFalse(console.contains("Failed to start loader"), "PreLoader started liveng-lock by its enrolled hash: " + b.tail(40));
+            assertTrue(console.contains("liveng-lock: shim_lock protocol installed"), b.tail(40));
+            assertFalse(console.contains("shim_lock protocol not found"), b.tail(40));
+            assertFalse(LOCK_REFUSED.matcher(console).find(), "the enrolled kernel was accepted: " + b.tail(40));
+            assertTrue(console.contains("Linux version"), b.tail(40));
+        }
+    }
+
+    @Test
+    void aKernelWhoseHashIsNotEnrolledIsRefusedAndVerifySaysSo(TestInfo info) throws Exception {
+        stick();
+        String kernel = toEnrol.keySet().stream().filter(k -> k.startsWith("kernel-")).findFirst().orElseThrow();
+        byte[] noKernel = mokList(List.of("loader.efi", "grubx64.efi"));
+        VerifyReport r = verify(noKernel, "no-kernel");
+        assertFalse(r.ok());
+        assertTrue(r.failures().stream().allMatch(f -> f.contains("/live/vmlinuz") && f.contains("needs HashTool enrolment: its Authenticode SHA-256 "
+                + toEnrol.get(kernel))), r.failures().toString());
+        assertTrue(r.failures().stream().anyMatch(f -> f.startsWith("LIVENG_KERNEL_A:/live/vmlinuz")), r.failures().toString());
+        try (Boot b = machine(vars("vars-no-kernel", noKernel)).boot(name(info))) {
+            // GRUB tries slot A, then its fallbacks; the ISO's original kernel is the same bytes, refused the same way
+            int first = b.awaitAny(TO_KERNEL, GRUB_GAVE_UP, Pattern.compile("Linux version"));
+            System.out.println("preloader chain: " + (first == 0 ? "GRUB gave up" : "a kernel ran") + " after " + Math.round(b.elapsedSeconds()) + " s");
+            b.powerCut();
+            String console = b.consoleText();
+            assertEquals(0, first, "no kernel may run: " + b.tail(40));
+            assertTrue(console.contains("Loading liveng: original kernel"), "GRUB fell back to the ISO's original kernel: " + b.tail(40));
+            assertTrue(LOCK_REFUSED.matcher(console).results().count() >= 2, "slot A's kernel and the ISO's, refused by liveng-lock: " + b.tail(40));
+            assertTrue(console.contains("liveng-lock: shim_lock protocol installed"), b.tail(40));
+            assertTrue(console.contains("bad shim signature"), "GRUB reports the refusal: " + b.tail(40));
             assertFalse(console.contains("Linux version"), "no kernel ran: " + b.tail(40));
         }
     }

@@ -18,6 +18,7 @@ import org.liveng.keys.KeyDirectory;
 import org.liveng.platform.exec.Command;
 import org.liveng.platform.exec.ExecResult;
 import org.liveng.testing.Oracles;
+import org.liveng.testing.boot.SecureBootKeys;
 
 /** Own keys made by liveng's key folder, sticks forged with them, and ways to read files out of a stick with real tools. */
 final class Sticks {
@@ -35,6 +36,15 @@ final class Sticks {
             k.create(r, r.defaultName(), KeyDirectory.DEFAULT_BITS, "liveng test " + r.name(), 3650, null);
         }
         return k;
+    }
+
+    /** A variable store with the owner's PK and KEK and the certificate of key {@code dbKey} as db, written into {@code dir}. */
+    static SecureBootKeys enrolled(KeyDirectory keys, Path dir, String dbKey) throws Exception {
+        Path d = Files.createDirectories(dir);
+        Files.write(d.resolve("pk.esl"), keys.export("pk", "esl"));
+        Files.write(d.resolve("kek.esl"), keys.export("kek", "esl"));
+        Files.write(d.resolve("db.esl"), keys.export(dbKey, "esl"));
+        return SecureBootKeys.existing(d, keys.owner().uuid());
     }
 
     static Recipe recipe(String signing, KeyDirectory keys, Map<String, String> more) {
