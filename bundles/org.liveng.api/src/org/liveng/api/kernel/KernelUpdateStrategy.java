@@ -54,4 +54,17 @@ public interface KernelUpdateStrategy extends Provider {
      * @return the boot state now on the stick
      */
     BootState bless(StickAccess stick, String slotId, Recipe recipe) throws LivengException;
+
+    /**
+     * Repairs the stick's kernel slots after a boot from the fallback entry (an update was cut short): a slot the menu
+     * boots by default that does not hold a valid kernel is written again from the installed kernels, read back, and
+     * the boot state left so that the next normal boot starts it. A valid slot is left untouched. Strategies that never
+     * leave the default entry broken need no repair: they say why and write nothing (the default).
+     *
+     * @param installed where the kernel the slot must hold again is taken from
+     * @since 0.5
+     */
+    default RepairResult repair(StickAccess stick, InstalledKernels installed, Recipe recipe) throws LivengException {
+        return new RepairResult(id(), "", false, "", 0, id() + " has no boot-time repair; nothing was written");
+    }
 }

@@ -57,4 +57,23 @@ public interface KernelUpdates {
      * @since 0.4
      */
     BootState blessRunning(String slotId) throws LivengException;
+
+    /**
+     * Repairs a forged stick's kernel slots with its strategy ({@link KernelUpdateStrategy#repair}), taking the kernels
+     * from a system root; refuses a device that is in use.
+     *
+     * @param root the root directory of the system whose {@code boot/} and {@code lib/modules/} hold the installed kernels
+     * @param keySettings where the owner's keys are, as for {@link #update(Path, KernelImage, boolean, Map)}
+     * @since 0.5
+     */
+    RepairResult repair(Path target, Path root, Map<String, String> keySettings) throws LivengException;
+
+    /**
+     * Repairs the kernel slots of the stick the live system runs from (the on-stick {@code kernel repair}, run at boot
+     * from the fallback entry), by the same rules as {@link #updateRunning}.
+     *
+     * @param root the root directory holding the installed kernels ({@code /} on the stick)
+     * @since 0.5
+     */
+    RepairResult repairRunning(Path root) throws LivengException;
 }

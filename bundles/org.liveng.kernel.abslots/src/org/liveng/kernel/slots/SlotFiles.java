@@ -152,11 +152,8 @@ public final class SlotFiles {
             if (me.isEmpty() || me.get().size() > MAX_MANIFEST) {
                 return invalid(slot, id, "no manifest " + MANIFEST);
             }
-            Manifest m;
-            try (InputStream in = img.open(me.get())) {
-                m = new Gson().fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8), Manifest.class);
-            }
-            if (m == null || m.kernel() == null || m.files() == null) {
+            Manifest m = manifest(img);
+            if (m == null) {
                 return invalid(slot, id, MANIFEST + " lacks kernel or files");
             }
             for (String path : hashes ? List.of(KERNEL, INITRD) : List.<String>of()) {
@@ -177,6 +174,34 @@ public final class SlotFiles {
         } catch (IOException | org.liveng.api.FormatException | RuntimeException e) {
             return invalid(slot, id, "not a readable slot filesystem (" + e.getMessage() + ")");
         }
+    }
+
+    /**
+     * The manifest the slot's filesystem holds, when the filesystem and the manifest read and the filesystem carries the
+     * slot's UUID; the files are not hashed (a repair takes the kernel release and where its modules are from it).
+     */
+    public static java.util.Optional<Manifest> recorded(StickAccess stick, SlotSpec slot) throws LivengException {
+        if (blank(stick, slot)) {
+            return java.util.Optional.empty();
+        }
+        try (IsoImage img = IsoImage.open(stick.partition(slot.name()), slot.name())) {
+            return slot.uuid().equals(img.uuid()) ? java.util.Optional.ofNullable(manifest(img)) : java.util.Optional.empty();
+        } catch (IOException | org.liveng.api.FormatException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** The slot manifest of a slot filesystem, null when it is missing, too large or lacks the kernel or files. */
+    private static Manifest manifest(IsoImage img) throws IOException, org.liveng.api.FormatException {
+        var me = img.lookup(MANIFEST);
+        if (me.isEmpty() || me.get().size() > MAX_MANIFEST) {
+            return null;
+        }
+        Manifest m;
+        try (InputStream in = img.open(me.get())) {
+            m = new Gson().fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8), Manifest.class);
+        }
+        return m == null || m.kernel() == null || m.files() == null ? null : m;
     }
 
     /** Whether the slot's ISO 9660 volume descriptor sector is all zeros (never written, or wiped by forge). */

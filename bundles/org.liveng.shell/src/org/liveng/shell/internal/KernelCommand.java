@@ -17,6 +17,7 @@ import org.liveng.api.LivengException;
 import org.liveng.api.boot.BootState;
 import org.liveng.api.kernel.KernelImage;
 import org.liveng.api.kernel.KernelUpdates;
+import org.liveng.api.kernel.RepairResult;
 import org.liveng.api.kernel.SlotInfo;
 import org.liveng.api.kernel.StickStatus;
 import org.liveng.api.kernel.UpdateResult;
@@ -29,14 +30,17 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * {@code liveng kernel update|status}: a forged stick's kernel slots, from the host; {@code liveng kernel install|bless}:
- * the same on the stick the live system runs from (the kernel postinst hook and the bless unit call them).
+ * the same on the stick the live system runs from (the kernel postinst hook and the bless unit call them);
+ * {@code liveng kernel repair}: after a boot from the fallback entry, rewrites a {@code second-partition} stick's kernel
+ * partition that an update left without a valid kernel (the repair unit calls it).
  */
 @Component(service = KernelCommand.class, property = {
         "osgi.command.scope=kernel",
         "osgi.command.function=update",
         "osgi.command.function=status",
         "osgi.command.function=install",
-        "osgi.command.function=bless" })
+        "osgi.command.function=bless",
+        "osgi.command.function=repair" })
 public final class KernelCommand {
     /** The kernel argument naming the slot a slot boot entry boots (forge writes it into the boot menu). */
     static final String SLOT_ARG = "liveng.slot=";
@@ -149,6 +153,45 @@ public final class KernelCommand {
         return "slot " + slot.get() + " is good; boot order: " + String.join(" ", s.order());
     }
 
+    @Descriptor("on the stick, after a boot from the fallback entry: rewrite a second-partition stick's kernel partition when it "
+            + "holds no valid kernel, from the kernel, initrd and modules installed in /boot and /lib/modules (ab-slots needs no repair)")
+    public Object repair(
+            @Descriptor("print machine-readable JSON")
+            @Parameter(names = { "-j", "--json" }, presentValue = "true", absentValue = "false") boolean json,
+            @Descriptor("the system root whose boot/ and lib/modules/ hold the installed kernels")
+            @Parameter(names = { "--root" }, absentValue = "/") String root) throws LivengException {
+        return render(json, updates.repairRunning(Path.of(root)));
+    }
+
+    @Descriptor("repair a forged stick (image file or whole-disk device) from the host, with the kernels installed under --root: "
+            + "rewrite a second-partition kernel partition that holds no valid kernel")
+    public Object repair(
+            @Descriptor("print machine-readable JSON")
+            @Parameter(names = { "-j", "--json" }, presentValue = "true", absentValue = "false") boolean json,
+            @Descriptor("the system root whose boot/ and lib/modules/ hold the installed kernels")
+            @Parameter(names = { "--root" }, absentValue = "/") String root,
+            @Descriptor("the image file or the stick's whole-disk device (not mounted)") String target,
+            @Descriptor("where the owner's keys are when the stick re-signs kernels (mok, custom-pk), e.g. signing.keys=DIR")
+            String... keySettings) throws LivengException {
+        return render(json, updates.repair(Path.of(target), Path.of(root), settings(keySettings)));
+    }
+
+    private static Object render(boolean json, RepairResult r) {
+        return json ? Json.of(r) : r.message();
+    }
+
+    private static Map<String, String> settings(String... keySettings) throws LivengException {
+        Map<String, String> keys = new TreeMap<>();
+        for (String s : keySettings) {
+            int eq = s.indexOf('=');
+            if (eq <= 0) {
+                throw new LivengException(ErrorCodes.USAGE, "not a setting: " + s, "give name=value, e.g. signing.keys=DIR");
+            }
+            keys.put(s.substring(0, eq), s.substring(eq + 1));
+        }
+        return keys;
+    }
+
     private String newestRelease() throws LivengException {
         try (Stream<Path> files = Files.list(boot)) {
             return files.filter(p -> p.getFileName().toString().startsWith("vmlinuz-") && Files.isRegularFile(p))
@@ -182,14 +225,7 @@ public final class KernelCommand {
             @Descriptor("the image file or the stick's whole-disk device (not mounted)") String target,
             @Descriptor("where the owner's keys are when the stick re-signs kernels (mok, custom-pk), e.g. signing.keys=DIR "
                     + "signing.key-passphrase=file:PATH") String... keySettings) throws LivengException {
-        Map<String, String> keys = new TreeMap<>();
-        for (String s : keySettings) {
-            int eq = s.indexOf('=');
-            if (eq <= 0) {
-                throw new LivengException(ErrorCodes.USAGE, "not a setting: " + s, "give name=value, e.g. signing.keys=DIR");
-            }
-            keys.put(s.substring(0, eq), s.substring(eq + 1));
-        }
+        Map<String, String> keys = settings(keySettings);
         Path k = file("--kernel", kernel);
         Path i = file("--initrd", initrd);
         String release = version.isEmpty() ? KernelRelease.of(k) : version;

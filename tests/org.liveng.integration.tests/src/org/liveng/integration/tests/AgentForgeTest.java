@@ -119,11 +119,16 @@ class AgentForgeTest {
         String wants = "/rw/etc/systemd/system/multi-user.target.wants/liveng-bless.service";
         assertMode(fs, wants, "symlink", "0777");
         assertTrue(stat(fs, wants).contains("Fast link dest: \"/usr/lib/systemd/system/liveng-bless.service\""), stat(fs, wants));
+        assertMode(fs, "/rw/usr/lib/systemd/system/liveng-repair.service", "regular", "0644");
+        String repairWants = "/rw/etc/systemd/system/multi-user.target.wants/liveng-repair.service";
+        assertMode(fs, repairWants, "symlink", "0777");
+        assertTrue(stat(fs, repairWants).contains("Fast link dest: \"/usr/lib/systemd/system/liveng-repair.service\""), stat(fs, repairWants));
         // on a merged-/usr system /lib is a symbolic link in the squashfs; a real /rw/lib would hide it
         String lib = Fixtures.RUNNER.runAllowingFailure(Command.of("debugfs", "-R", "stat /rw/lib", fs.toString())).stderr();
         assertTrue(lib.contains("File not found"), lib);
         Path tree = AgentPackageTest.agent().resolve("tree");
-        for (String f : new String[] { "usr/sbin/liveng", "etc/kernel/postinst.d/zz-liveng", "usr/lib/systemd/system/liveng-bless.service" }) {
+        for (String f : new String[] { "usr/sbin/liveng", "etc/kernel/postinst.d/zz-liveng", "usr/lib/systemd/system/liveng-bless.service",
+                "usr/lib/systemd/system/liveng-repair.service" }) {
             assertEquals(Files.readString(tree.resolve(f)), Fixtures.run("debugfs", "-R", "cat /rw/" + f, fs.toString()), f);
         }
         Path deb = AgentPackageTest.deb();

@@ -63,6 +63,20 @@ class AgentPackageTest {
                 && unit.contains("WantedBy=multi-user.target") && unit.contains("ConditionKernelCommandLine=liveng.slot"), unit);
         Path wants = tree.resolve("etc/systemd/system/multi-user.target.wants/liveng-bless.service");
         assertEquals(Path.of("/usr/lib/systemd/system/liveng-bless.service"), Files.readSymbolicLink(wants));
+        // the boot-time repair: only when booted from the fallback entry, enabled the same way
+        Path repairUnit = tree.resolve("usr/lib/systemd/system/liveng-repair.service");
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(repairUnit)));
+        String repair = Files.readString(repairUnit);
+        assertTrue(repair.contains("Type=oneshot") && repair.contains("ExecStart=/usr/sbin/liveng kernel repair\n")
+                && repair.contains("WantedBy=multi-user.target") && repair.contains("ConditionKernelCommandLine=liveng-fallback\n"), repair);
+        assertEquals(Path.of("/usr/lib/systemd/system/liveng-repair.service"),
+                Files.readSymbolicLink(tree.resolve("etc/systemd/system/multi-user.target.wants/liveng-repair.service")));
+        // systemd's own parser: no unknown keys or sections, nothing it would ignore; the one complaint allowed is that the
+        // launcher is not installed on this host
+        var verify = Fixtures.RUNNER.runAllowingFailure(Command.of("systemd-analyze", "verify", "--man=no", repairUnit.toString()));
+        assertEquals(List.of(), verify.stderr().lines().filter(l -> !l.contains("Command /usr/sbin/liveng is not executable")).toList(),
+                verify.stderr());
+        assertTrue(Files.readString(tree.resolve("usr/share/doc/liveng-agent/README")).contains("liveng-repair.service"));
         // a jlinked runtime: only the modules the product needs, no compiler, no jmods
         String modules = Fixtures.run(tree.resolve("opt/liveng/runtime/bin/java").toString(), "--list-modules");
         assertTrue(modules.contains("java.base@") && modules.contains("java.desktop@") && !modules.contains("jdk.compiler"), modules);
@@ -76,11 +90,23 @@ class AgentPackageTest {
         assertTrue(info.contains("Package: liveng-agent") && info.contains("Architecture: amd64") && info.contains("libc6 (>= 2.36)"), info);
         String contents = Fixtures.run("dpkg-deb", "--contents", deb.toString());
         for (String f : List.of("./usr/sbin/liveng", "./etc/kernel/postinst.d/zz-liveng", "./usr/lib/systemd/system/liveng-bless.service",
+                "./usr/lib/systemd/system/liveng-repair.service",
                 "./opt/liveng/runtime/bin/java", "./opt/liveng/product/bin/liveng", "./usr/share/doc/liveng-agent/copyright")) {
             assertTrue(contents.lines().anyMatch(l -> l.endsWith(" " + f)), f + " in\n" + contents);
         }
         assertTrue(contents.lines().allMatch(l -> l.contains(" root/root ")), "root-owned");
         assertTrue(contents.lines().anyMatch(l -> l.startsWith("-rwxr-xr-x") && l.endsWith(" ./etc/kernel/postinst.d/zz-liveng")), contents);
+        // the package enables the repair unit like the bless unit (its maintainer script makes the link)
+        Path control = Files.createTempDirectory("liveng-agent-control");
+        try {
+            Fixtures.run("dpkg-deb", "--control", deb.toString(), control.toString());
+            String postinst = Files.readString(control.resolve("postinst"));
+            assertTrue(postinst.contains("ln -sf /usr/lib/systemd/system/liveng-repair.service "
+                    + "/etc/systemd/system/multi-user.target.wants/liveng-repair.service"), postinst);
+            assertTrue(Files.readString(control.resolve("postrm")).contains("multi-user.target.wants/liveng-repair.service"));
+        } finally {
+            Fixtures.run("rm", "-rf", control.toString());
+        }
     }
 
     @Test

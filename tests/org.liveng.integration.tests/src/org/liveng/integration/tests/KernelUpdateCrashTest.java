@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,14 +18,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.liveng.api.ErrorCodes;
 import org.liveng.api.LivengException;
 import org.liveng.api.ProviderRegistry;
 import org.liveng.api.boot.BootEntry;
+import org.liveng.api.kernel.InstalledKernels;
 import org.liveng.api.kernel.KernelImage;
 import org.liveng.api.kernel.SlotInfo;
 import org.liveng.api.kernel.SlotSpec;
 import org.liveng.api.medium.Content;
 import org.liveng.api.plan.ForgeRequest;
+import org.liveng.api.plan.ForgeResult;
 import org.liveng.api.plan.ImageForge;
 import org.liveng.api.plan.Progress;
 import org.liveng.api.recipe.Recipe;
@@ -54,6 +58,8 @@ import org.osgi.test.junit5.service.ServiceExtension;
  *
  * <p>{@code ab-slots} must boot a valid kernel in every state without user action; {@code second-partition}, which
  * rewrites its only slot in place, must show the weakness that it fixes: states in which the default entry is broken.
+ * Each of those is then repaired as the agent does after a boot from the fallback entry ({@code kernel repair}), and
+ * must boot a valid kernel afterwards.
  */
 @ExtendWith(ServiceExtension.class)
 class KernelUpdateCrashTest {
@@ -88,8 +94,8 @@ class KernelUpdateCrashTest {
         return new KernelImage(version, Content.of(k, "kernel " + version), Content.of(i, "initrd " + version));
     }
 
-    /** What the crash loop found. */
-    record Outcome(long writes, int states, int unbootable, int fallbacks, List<String> failures) {
+    /** What the crash loop found; {@code unrepaired}: states that still do not boot a valid kernel after a repair. */
+    record Outcome(long writes, int states, int unbootable, int fallbacks, List<String> failures, List<String> unrepaired) {
     }
 
     @Test
@@ -99,14 +105,14 @@ class KernelUpdateCrashTest {
         forge.forge(ForgeRequest.of(iso, img, recipe), Progress.NONE);
 
         // 1: a fresh stick (A good with the ISO's kernel, B empty): the update writes B
-        Outcome first = crashLoop(img, kernel("6.1.0-98-cloud-amd64", 1), true);
+        Outcome first = crashLoop(img, kernel("6.1.0-98-cloud-amd64", 1), true, null);
         // 2: after that update was booted and blessed (B good, A good behind it): the next update must first take A
         // out of the boot state, then write it
         try (var o = open(img, true)) {
             o.strategy().update(o.stick(), kernel("6.1.0-98-cloud-amd64", 1), false, o.recipe());
             o.strategy().bless(o.stick(), "b", o.recipe());
         }
-        Outcome second = crashLoop(img, kernel("6.1.0-99-cloud-amd64", 2), true);
+        Outcome second = crashLoop(img, kernel("6.1.0-99-cloud-amd64", 2), true, null);
         for (Outcome out : List.of(first, second)) {
             System.out.printf("ab-slots: %d writes per update, %d crash states checked (cut and torn), %d boots each, %d unbootable%n",
                     out.writes(), out.states(), BOOTS, out.unbootable());
@@ -119,12 +125,48 @@ class KernelUpdateCrashTest {
     @Test
     void secondPartitionHasUnbootableStatesWhichIsTheWeaknessAbSlotsFixes(@TempDir Path dir) throws Exception {
         Path img = dir.resolve("second.img");
-        forge.forge(ForgeRequest.of(iso, img, recipe("second-partition")), Progress.NONE);
-        Outcome out = crashLoop(img, kernel("6.1.0-98-cloud-amd64", 1), false);
-        System.out.printf("second-partition: %d writes per update, %d crash states checked (cut and torn), %d unbootable without user action%n",
-                out.writes(), out.states(), out.unbootable());
+        ForgeResult forged = forge.forge(ForgeRequest.of(iso, img, recipe("second-partition")), Progress.NONE);
+        KernelImage update = kernel("6.1.0-98-cloud-amd64", 1);
+        Outcome out = crashLoop(img, update, false, installed(img, forged, update, dir));
+        System.out.printf("second-partition: %d writes per update, %d crash states checked (cut and torn), %d unbootable without user action, "
+                + "%d still unbootable after kernel repair%n", out.writes(), out.states(), out.unbootable(), out.unrepaired().size());
         assertTrue(out.unbootable() > 0, "rewriting the only slot in place leaves states whose default entry is broken");
         assertTrue(out.unbootable() < out.states(), "states before the first write and after the last one boot");
+        assertEquals(List.of(), out.unrepaired(), "states that kernel repair (after a fallback boot) does not bring back");
+    }
+
+    /**
+     * The kernels the live system has installed when the update is cut short: the ISO's own (read from the freshly forged
+     * kernel partition by xorriso) and the update's.
+     */
+    static InstalledKernels installed(Path img, ForgeResult forged, KernelImage update, Path dir) throws Exception {
+        Path slot = ForgeTest.extract(img, ForgeTest.part(forged.plan(), "LIVENG_KERNEL"), dir.resolve("forged-kernel.iso"));
+        Path files = Files.createDirectory(dir.resolve("forged-kernel"));
+        Fixtures.run("xorriso", "-osirrox", "on", "-indev", slot.toString(), "-extract", "/", files.toString());
+        String manifest = Files.readString(files.resolve("liveng/slot.json"));
+        String isoRelease = new com.google.gson.Gson().fromJson(manifest, com.google.gson.JsonObject.class).get("kernel").getAsString();
+        KernelImage own = new KernelImage(isoRelease, Content.of(files.resolve("live/vmlinuz")), Content.of(files.resolve("live/initrd.img")));
+        Map<String, KernelImage> kernels = Map.of(isoRelease, own, update.version(), update);
+        return new InstalledKernels() {
+            @Override
+            public String describe() {
+                return "the test's kernels";
+            }
+
+            @Override
+            public List<String> releases() {
+                return List.copyOf(kernels.keySet());
+            }
+
+            @Override
+            public KernelImage kernel(String release) throws LivengException {
+                KernelImage k = kernels.get(release);
+                if (k == null) {
+                    throw new LivengException(ErrorCodes.NOT_FOUND, "no kernel " + release);
+                }
+                return k;
+            }
+        };
     }
 
     KernelUpdateService.Opened open(Path img, boolean write) throws LivengException, IOException {
@@ -137,7 +179,7 @@ class KernelUpdateCrashTest {
      * Runs the update once completely (counting its writes), then for every crash point and both crash kinds from the
      * same starting image, checking the boots of each resulting image; the image is restored after each run.
      */
-    Outcome crashLoop(Path img, KernelImage kernel, boolean strict) throws Exception {
+    Outcome crashLoop(Path img, KernelImage kernel, boolean strict, InstalledKernels repairFrom) throws Exception {
         String before = digestOfBoot(img);
         List<FaultyChannel.Op> log;
         long total;
@@ -160,6 +202,7 @@ class KernelUpdateCrashTest {
         int unbootable = 0;
         int fallbacks = 0;
         List<String> failures = new ArrayList<>();
+        List<String> unrepaired = new ArrayList<>();
         try (FileChannel raw = FileChannel.open(img, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             for (long n = 0; n <= total; n++) {
                 int len = n < total ? log.stream().filter(o -> !o.sync()).skip(n).findFirst().orElseThrow().length() : 0;
@@ -185,12 +228,23 @@ class KernelUpdateCrashTest {
                     if (boots.stream().anyMatch(b -> b.startsWith("fallback"))) {
                         fallbacks++;
                     }
+                    if (bad && repairFrom != null) {
+                        FaultyChannel repair = new FaultyChannel(raw, Long.MAX_VALUE, 0);
+                        try (var o = KernelUpdateService.open(repair, img.toString(), registry, null)) {
+                            o.strategy().repair(o.stick(), repairFrom, o.recipe());
+                        }
+                        List<String> repaired = boots(img);
+                        if (!repaired.stream().allMatch(b -> b.startsWith("ok "))) {
+                            unrepaired.add("crash at write " + n + (t > 0 ? " torn after " + t + " bytes" : "") + ": " + repaired);
+                        }
+                        repair.undo();
+                    }
                     f.undo();
                 }
             }
         }
         assertEquals(before, digestOfBoot(img), "the image is back at its starting state");
-        return new Outcome(total, states, unbootable, fallbacks, failures);
+        return new Outcome(total, states, unbootable, fallbacks, failures, unrepaired);
     }
 
     /**

@@ -20,6 +20,7 @@ import org.liveng.api.kernel.SlotSpec;
 import org.liveng.api.kernel.KernelImage;
 import org.liveng.api.kernel.KernelUpdateStrategy;
 import org.liveng.api.kernel.KernelUpdates;
+import org.liveng.api.kernel.RepairResult;
 import org.liveng.api.kernel.StickStatus;
 import org.liveng.api.kernel.UpdateResult;
 import org.liveng.api.medium.Content;
@@ -143,6 +144,26 @@ public final class KernelUpdateService implements KernelUpdates {
                 return o.stick().bootState();
             }
             return o.strategy().bless(o.stick(), slotId, o.recipe());
+        }
+    }
+
+    @Override
+    public RepairResult repair(Path target, Path root, Map<String, String> keySettings) throws LivengException {
+        try (Opened o = open(target, true)) {
+            return o.strategy().repair(o.stick(), new RootKernels(root, k -> signed(k, o.recipe(), keySettings, registry)), o.recipe());
+        }
+    }
+
+    @Override
+    public RepairResult repairRunning(Path root) throws LivengException {
+        try (Opened o = openRunning()) {
+            boolean encrypted = !o.recipe().get(RecipeSettings.PERSISTENCE_ENCRYPTION).equals("none");
+            return o.strategy().repair(o.stick(), new RootKernels(root, k -> {
+                if (encrypted) {
+                    requireCryptsetup(k);
+                }
+                return signed(k, o.recipe(), Map.of(), registry);
+            }), o.recipe());
         }
     }
 

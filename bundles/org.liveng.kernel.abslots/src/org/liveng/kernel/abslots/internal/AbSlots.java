@@ -11,8 +11,10 @@ import org.liveng.api.LivengException;
 import org.liveng.api.boot.BootEntry;
 import org.liveng.api.boot.BootState;
 import org.liveng.api.boot.BootState.Status;
+import org.liveng.api.kernel.InstalledKernels;
 import org.liveng.api.kernel.KernelImage;
 import org.liveng.api.kernel.KernelUpdateStrategy;
+import org.liveng.api.kernel.RepairResult;
 import org.liveng.api.kernel.SlotInfo;
 import org.liveng.api.kernel.SlotSpec;
 import org.liveng.api.kernel.StickAccess;
@@ -144,6 +146,17 @@ public final class AbSlots implements KernelUpdateStrategy {
         BootState blessed = with(state, slotId, Status.GOOD, 0, false, null);
         stick.writeBootState(blessed);
         return blessed;
+    }
+
+    /**
+     * Nothing to repair: an update never writes the slot the boot state falls back to, and a slot that does not come up
+     * uses up its tries, turns bad and GRUB boots the last good slot (the ISO's kernel last) by itself.
+     */
+    @Override
+    public RepairResult repair(StickAccess stick, InstalledKernels installed, Recipe recipe) {
+        return new RepairResult(id(), "", false, "", 0, "ab-slots repairs itself through GRUB's fallback: an update never writes "
+                + "the slot the boot state falls back to, and a slot that does not boot uses up its tries and GRUB starts the last "
+                + "good slot; nothing to repair, nothing was written");
     }
 
     /** The first good slot in boot order whose filesystem and manifest read, or null. */

@@ -38,6 +38,10 @@ class CommandLineTest {
         assertEquals(0, r.status(), r.all());
         assertTrue(r.out().contains("liveng kernel update"), r.out());
         assertTrue(r.out().contains("--allow-downgrade"), r.out());
+        Cli.Result repair = Cli.run("help", "kernel", "repair");
+        assertEquals(0, repair.status(), repair.all());
+        assertTrue(repair.out().contains("liveng kernel repair") && repair.out().contains("--root") && repair.out().contains("fallback"),
+                repair.out());
         Cli.Result bad = Cli.run("help", "kernel", "frobnicate");
         assertEquals(2, bad.status(), bad.all());
         assertTrue(bad.err().contains("no command 'kernel frobnicate'"), bad.err());
