@@ -20,6 +20,7 @@ import org.liveng.api.kernel.UpdateResult;
 import org.liveng.api.plan.ImageForge;
 import org.liveng.api.plan.ImagePlan;
 import org.liveng.keys.KeyDirectory;
+import org.liveng.testing.Oracles;
 import org.osgi.test.common.annotation.InjectService;
 import org.osgi.test.junit5.service.ServiceExtension;
 
@@ -41,7 +42,7 @@ class KernelReSignTest {
 
     @Test
     void mokAndCustomPkSticksReSignTheNewKernelAndFailCleanWithoutTheKey() throws Exception {
-        KernelImage kernel = Sticks.updateKernel(tmp.resolve("update"));
+        KernelImage kernel = Oracles.updateKernel(tmp.resolve("update")).image();
         String release = kernel.version();
 
         String[][] cases = { { "mok", "mok" }, { "custom-pk", "db" } };

@@ -80,27 +80,6 @@ final class Sticks {
         return out;
     }
 
-    /**
-     * The fixture's newer kernel (Debian-signed, from its linux-image package) with the ISO's initrd: the slot checks of
-     * these tests do not boot it.
-     */
-    static org.liveng.api.kernel.KernelImage updateKernel(Path dir) throws Exception {
-        Path iso = Oracles.liveIso();
-        java.util.Properties update = new java.util.Properties();
-        try (var in = Files.newInputStream(iso.resolveSibling("kernel-update").resolve("manifest"))) {
-            update.load(in);
-        }
-        String release = update.getProperty("kernel_release");
-        Path deb = iso.resolveSibling("kernel-update").resolve(update.getProperty("debs").split(" ")[0]);
-        Path root = Files.createDirectories(dir).resolve("deb");
-        Oracles.run(Command.of("dpkg-deb", "-x", deb.toString(), root.toString()).fromPackage("dpkg"));
-        Path initrd = dir.resolve("initrd.img");
-        Oracles.run(Command.of("xorriso", "-osirrox", "on", "-indev", iso.toString(), "-extract",
-                "/live/initrd.img-" + update.getProperty("iso_kernel_release"), initrd.toString()).fromPackage("xorriso"));
-        return new org.liveng.api.kernel.KernelImage(release, org.liveng.api.medium.Content.of(root.resolve("boot/vmlinuz-" + release)),
-                org.liveng.api.medium.Content.of(initrd));
-    }
-
     static ExecResult sbverify(Path cert, Path binary) {
         return Oracles.runAllowingFailure(Command.of("sbverify", "--cert", cert.toString(), binary.toString()).fromPackage("sbsigntool"));
     }
