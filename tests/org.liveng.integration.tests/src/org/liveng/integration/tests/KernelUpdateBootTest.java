@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -73,7 +72,6 @@ class KernelUpdateBootTest {
     static Path tmp;
     static Path img;
     static ImagePlan plan;
-    static Properties update;
     static final StringBuilder SECONDS = new StringBuilder();
 
     @InjectService(timeout = 5000)
@@ -84,10 +82,7 @@ class KernelUpdateBootTest {
 
     @BeforeAll
     static void fixture() throws Exception {
-        update = new Properties();
-        try (var in = Files.newInputStream(Fixtures.liveIso().resolveSibling("kernel-update").resolve("manifest"))) {
-            update.load(in);
-        }
+        KernelUpdateTest.fixture();
     }
 
     @AfterAll
@@ -108,11 +103,11 @@ class KernelUpdateBootTest {
     }
 
     static String newRelease() {
-        return update.getProperty("kernel_release");
+        return KernelUpdateTest.update.getProperty("kernel_release");
     }
 
     static String isoRelease() {
-        return update.getProperty("iso_kernel_release");
+        return KernelUpdateTest.update.getProperty("iso_kernel_release");
     }
 
     /** A steps disk (ext4 labelled LIVENG-STEPS) with steps.sh and, when asked, the fixture's kernel-update packages. */
