@@ -19,6 +19,7 @@ import org.liveng.api.plan.Progress;
 import org.liveng.api.recipe.Recipe;
 import org.liveng.testing.Oracles;
 import org.liveng.testing.boot.Boot;
+import org.liveng.testing.boot.DiskImages;
 import org.liveng.testing.boot.Firmware;
 import org.liveng.testing.boot.Machine;
 import org.osgi.test.common.annotation.InjectService;
@@ -46,7 +47,7 @@ class SlotFallbackBootTest {
                 "boot.timeout", "1"))), Progress.NONE).plan();
         UpdateResult r = updates.update(img, Oracles.updateKernel(dir).image(), false);
         assertEquals("LIVENG_KERNEL_B", r.bootDefault(), r.toString());
-        KernelUpdateBootTest.tamper(img, ForgeTest.part(plan, "LIVENG_KERNEL_B"), "/live/vmlinuz", dir);
+        DiskImages.tamperIsoFile(img, ForgeTest.part(plan, "LIVENG_KERNEL_B"), "/live/vmlinuz", dir);
         Machine m = Machine.builder(Firmware.UEFI_SECUREBOOT_MS).bootDisk(img, false).build();
         try (Boot b = m.boot("slot-fallback")) {
             b.await("bad shim signature", Duration.ofMinutes(4));

@@ -99,20 +99,7 @@ final class Sticks {
 
     /** Changes 64 bytes in the middle of a slot's file, found by xorriso's report of its blocks. */
     static void tamperSlotFile(Path img, ImagePlan plan, String slot, String path, Path work) throws Exception {
-        PartitionPlan p = part(plan, slot);
-        Path iso = work.resolve(slot + "-probe.iso");
-        Oracles.run(Command.of("dd", "if=" + img, "of=" + iso, "bs=512", "skip=" + p.firstLba(), "count=" + (p.lastLba() - p.firstLba() + 1),
-                "status=none"));
-        ExecResult r = Oracles.run(Command.of("xorriso", "-indev", iso.toString(), "-find", path, "-exec", "report_lba", "--")
-                .fromPackage("xorriso"));
-        String report = r.stdoutText() + r.stderr();
-        Files.delete(iso);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("File data lba:\\s*\\d+\\s*,\\s*(\\d+)\\s*,\\s*\\d+\\s*,\\s*(\\d+)\\s*,").matcher(report);
-        if (!m.find()) {
-            throw new AssertionError("xorriso reported no blocks for " + path + ":\n" + report);
-        }
-        long offset = p.firstLba() * 512 + Long.parseLong(m.group(1)) * 2048 + Long.parseLong(m.group(2)) / 2;
-        org.liveng.testing.boot.DiskImages.flipBytes(img, offset, 64);
+        org.liveng.testing.boot.DiskImages.tamperIsoFile(img, part(plan, slot), path, work);
     }
 
     /** Changes 64 bytes in the middle of an ESP file (copied out and back with mtools). */
