@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.liveng.api.Secret;
 import org.liveng.api.boot.BootState;
 import org.liveng.api.kernel.KernelUpdates;
 import org.liveng.api.kernel.SlotInfo;
@@ -28,12 +27,12 @@ import org.liveng.api.plan.ForgeRequest;
 import org.liveng.api.plan.ImageForge;
 import org.liveng.api.plan.ImagePlan;
 import org.liveng.api.plan.PartitionPlan;
-import org.liveng.api.plan.Progress;
 import org.liveng.api.recipe.Recipe;
 import org.liveng.platform.exec.Command;
 import org.liveng.testing.boot.Boot;
 import org.liveng.testing.boot.DiskImages;
 import org.liveng.testing.boot.Firmware;
+import org.liveng.testing.boot.LuksPersistence;
 import org.liveng.testing.boot.Machine;
 import org.osgi.test.common.annotation.InjectService;
 import org.osgi.test.junit5.service.ServiceExtension;
@@ -54,11 +53,8 @@ class KernelUpdateBootTest {
     static final Duration TO_DONE = Duration.ofMinutes(12);
     /** Boot 1 also unpacks the kernel package and builds its initrd under TCG (about 17 minutes of it on a LUKS persistence). */
     static final Duration TO_INSTALLED = Duration.ofMinutes(50);
-    static final String PASSPHRASE = "liveng kernel update boot test";
-    static final String PROMPT = "Please unlock disk /dev/vda6";
-    static final Recipe RECIPE = new Recipe(Map.of("reproducible.seed", "kernel-update-boot-test", "persistence.size", "1G",
-            "boot.serial", "true", "boot.timeout", "1", "persistence.kdf-memory", "32M", "persistence.kdf-parallel", "1",
-            "persistence.kdf-iterations", "1000"));
+    static final Recipe RECIPE = LuksPersistence.withCheapKdf(new Recipe(Map.of("reproducible.seed", "kernel-update-boot-test",
+            "persistence.size", "1G", "boot.serial", "true", "boot.timeout", "1")));
     /** Waits for the bless unit (it runs at every boot), so that power-off never stops it half way. */
     static final String WAIT_FOR_BLESS = """
             systemctl start liveng-bless.service
@@ -91,10 +87,7 @@ class KernelUpdateBootTest {
     Path image() throws Exception {
         if (img == null) {
             Path p = tmp.resolve("stick.img");
-            try (Secret s = new Secret(PASSPHRASE.getBytes(StandardCharsets.UTF_8), "test")) {
-                plan = forge.forge(ForgeRequest.of(Fixtures.liveIso(), p, AgentForgeTest.withAgent(RECIPE)).withPassphrase(s), Progress.NONE)
-                        .plan();
-            }
+            plan = LuksPersistence.forge(forge, ForgeRequest.of(Fixtures.liveIso(), p, AgentForgeTest.withAgent(RECIPE))).plan();
             img = p;
         }
         return img;
@@ -132,11 +125,10 @@ class KernelUpdateBootTest {
         Machine m = Machine.builder(Firmware.UEFI_SECUREBOOT_MS).bootDisk(img, false).disk(stepsDisk, true).build();
         Boot b = m.boot(name);
         try {
-            b.await(PROMPT, TO_PROMPT);
-            b.send(PASSPHRASE + "\n");
+            LuksPersistence.unlock(b, TO_PROMPT);
             b.awaitMarker("done", toDone);
             b.assertSecureBootEnforced();
-            assertEquals("mounted device=/dev/mapper/vda6", b.markers().get("persistence"), b.markers().toString());
+            assertEquals(LuksPersistence.MOUNTED, b.markers().get("persistence"), b.markers().toString());
             return b;
         } catch (RuntimeException | Error e) {
             b.close();
