@@ -18,9 +18,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.liveng.api.ErrorCodes;
 import org.liveng.api.LivengException;
+import org.liveng.api.distro.BaseDistro;
 import org.liveng.api.kernel.KernelImage;
 import org.liveng.api.kernel.KernelUpdates;
 import org.liveng.api.kernel.UpdateResult;
+import org.liveng.api.medium.Content;
 import org.liveng.api.plan.ForgeRequest;
 import org.liveng.api.plan.ForgeResult;
 import org.liveng.api.plan.ImageForge;
@@ -28,6 +30,8 @@ import org.liveng.api.plan.ImagePlan;
 import org.liveng.api.plan.PartitionPlan;
 import org.liveng.api.plan.Progress;
 import org.liveng.api.recipe.Recipe;
+import org.liveng.core.internal.forge.KernelUpdateService;
+import org.liveng.platform.exec.Command;
 import org.liveng.shell.internal.KernelCommand;
 import org.liveng.testing.Oracles;
 import org.liveng.testing.UpdateKernel;
@@ -51,6 +55,9 @@ class KernelUpdateTest {
 
     @InjectService(timeout = 5000)
     KernelUpdates updates;
+
+    @InjectService(timeout = 5000, filter = "(liveng.id=debian-live)")
+    BaseDistro debian;
 
     @BeforeAll
     static void fixture() throws Exception {
@@ -211,5 +218,43 @@ class KernelUpdateTest {
         // left from an earlier installation: newer than the kernel's mtime, older than its unpacking
         Files.setLastModifiedTime(initrd, java.nio.file.attribute.FileTime.fromMillis(1000_000));
         assertFalse(KernelCommand.builtAfterInstall(initrd, kernel), "the kernel's ctime counts, not its mtime");
+    }
+
+    /**
+     * kernel install refuses, for a stick with encrypted persistence, an initrd that the stick's base distro finds unable
+     * to unlock it: the ISO's real initrd, unpacked by unmkinitramfs and packed again by cpio, passes; the same without
+     * its dm-crypt module (cryptsetup still in) is refused, naming the initrd and dm-crypt.
+     */
+    @Test
+    void anInitrdWithoutDmCryptIsRefusedForEncryptedPersistence(@TempDir Path dir) throws Exception {
+        UpdateKernel k = Oracles.updateKernel(dir);
+        KernelUpdateService.requireEncryptionReady(k.image(), debian);
+        Path tree = dir.resolve("unpacked");
+        Fixtures.run("unmkinitramfs", k.initrd().toString(), tree.toString());
+        Path main = Files.isDirectory(tree.resolve("main")) ? tree.resolve("main") : tree;
+        KernelUpdateService.requireEncryptionReady(new KernelImage(k.release(), Content.of(k.kernel()),
+                Content.of(cpio(main, dir.resolve("repacked.img")))), debian);
+
+        List<Path> dmCrypt;
+        try (var files = Files.walk(main)) {
+            dmCrypt = files.filter(f -> f.getFileName().toString().startsWith("dm-crypt.ko")).toList();
+        }
+        assertEquals(1, dmCrypt.size(), "the ISO's initrd holds the dm-crypt module: " + dmCrypt);
+        assertTrue(Files.isRegularFile(main.resolve("usr/sbin/cryptsetup")), "and cryptsetup");
+        Files.delete(dmCrypt.get(0));
+        Path initrd = cpio(main, dir.resolve("no-dm-crypt.img"));
+        LivengException e = assertThrows(LivengException.class, () -> KernelUpdateService.requireEncryptionReady(
+                new KernelImage(k.release(), Content.of(k.kernel()), Content.of(initrd)), debian));
+        assertEquals(ErrorCodes.PREFLIGHT, e.code());
+        assertTrue(e.getMessage().contains("the initrd " + initrd + " for " + k.release()) && e.getMessage().contains(
+                "(missing: dm-crypt/dm-mod kernel modules)") && e.getMessage().contains("WITHOUT its encrypted persistence"), e.getMessage());
+    }
+
+    /** The tree packed by cpio as a newc archive of root-owned files, uncompressed as initramfs-tools can make it. */
+    static Path cpio(Path tree, Path out) throws LivengException {
+        String files = Fixtures.RUNNER.run(Command.of("find", ".").directory(tree)).stdoutText();
+        Fixtures.RUNNER.run(Command.of("cpio", "--quiet", "-o", "-H", "newc", "-R", "0:0", "-O", out.toString()).directory(tree)
+                .stdin(files.getBytes(java.nio.charset.StandardCharsets.UTF_8)).fromPackage("cpio"));
+        return out;
     }
 }
