@@ -120,9 +120,10 @@ public final class KernelUpdateService implements KernelUpdates {
     @Override
     public BootState blessRunning(String slotId) throws LivengException {
         try (Opened o = openRunning()) {
-            BootState.Slot s = o.stick().bootState().slots().get(slotId);
+            BootState state = o.stick().bootState();
+            BootState.Slot s = state.slots().get(slotId);
             if (s != null && s.status() == BootState.Status.GOOD) {
-                return o.stick().bootState();
+                return state;
             }
             return o.strategy().bless(o.stick(), slotId, o.recipe());
         }
