@@ -2,10 +2,12 @@ package org.liveng.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 
 import org.liveng.api.ErrorCodes;
 import org.liveng.api.LivengException;
@@ -58,6 +60,40 @@ public final class Oracles {
             liveIso = builtFixture("live-iso", Duration.ofMinutes(30));
         }
         return liveIso;
+    }
+
+    /**
+     * The manifest of the live ISO fixture's kernel update, beside the ISO: {@code kernel_release} (the newer kernel),
+     * {@code iso_kernel_release} (the ISO's), {@code debs} (its packages, the linux-image one first).
+     */
+    public static Properties kernelUpdate() throws LivengException, IOException {
+        Properties update = new Properties();
+        try (var in = Files.newInputStream(kernelUpdateDir().resolve("manifest"))) {
+            update.load(in);
+        }
+        return update;
+    }
+
+    /**
+     * The live ISO fixture's newer kernel, unpacked by dpkg-deb from its linux-image package into {@code dir/deb}, with
+     * the ISO's initrd copied out by xorriso to {@code dir/initrd.img} ({@code dir} is created if needed).
+     */
+    public static UpdateKernel updateKernel(Path dir) throws LivengException, IOException {
+        Path iso = liveIso();
+        Properties update = kernelUpdate();
+        String release = update.getProperty("kernel_release");
+        Path deb = kernelUpdateDir().resolve(update.getProperty("debs").split(" ")[0]);
+        Path root = Files.createDirectories(dir).resolve("deb");
+        run(Command.of("dpkg-deb", "-x", deb.toString(), root.toString()).fromPackage("dpkg"));
+        Path initrd = dir.resolve("initrd.img");
+        run(Command.of("xorriso", "-osirrox", "on", "-indev", iso.toString(), "-extract",
+                "/live/initrd.img-" + update.getProperty("iso_kernel_release"), initrd.toString()).fromPackage("xorriso"));
+        return new UpdateKernel(release, root.resolve("boot/vmlinuz-" + release), initrd);
+    }
+
+    /** The folder of the live ISO fixture's kernel update packages and manifest. */
+    private static Path kernelUpdateDir() throws LivengException {
+        return liveIso().resolveSibling("kernel-update");
     }
 
     /**

@@ -1,8 +1,10 @@
 package org.liveng.api.distro;
 
+import org.liveng.api.ErrorCodes;
 import org.liveng.api.LivengException;
 import org.liveng.api.Provider;
 import org.liveng.api.Support;
+import org.liveng.api.medium.Content;
 import org.liveng.api.medium.Medium;
 import org.osgi.annotation.versioning.ConsumerType;
 
@@ -30,4 +32,20 @@ public interface BaseDistro extends Provider {
 
     /** Everything liveng needs to know about the medium. */
     DistroInfo inspect(Medium medium) throws LivengException;
+
+    /**
+     * Analyses an initrd that is not on the medium, as {@link #inspect(Medium)} analyses the medium's: e.g. the one a
+     * live system built for a newly installed kernel, before it goes into a kernel slot. Reads only; live-boot's version
+     * is left empty when the initrd does not tell it.
+     *
+     * @param initrd the initrd's bytes
+     * @param kernelVersion the release of the kernel it is for
+     * @throws LivengException {@code FORMAT} when it is not a readable initrd, {@code IO} when reading it fails,
+     *         {@code UNSUPPORTED} (this default) when the provider cannot analyse initrds outside a medium
+     * @since 0.2
+     */
+    default InitrdInfo analyzeInitrd(Content initrd, String kernelVersion) throws LivengException {
+        throw new LivengException(ErrorCodes.UNSUPPORTED, "the base distro " + id() + " cannot analyse the initrd " + initrd.describe()
+                + " outside its medium", "use a base distro provider that implements BaseDistro.analyzeInitrd");
+    }
 }

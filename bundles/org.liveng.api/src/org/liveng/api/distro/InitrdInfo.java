@@ -1,5 +1,6 @@
 package org.liveng.api.distro;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -29,5 +30,25 @@ public record InitrdInfo(
 
     public InitrdInfo {
         segments = List.copyOf(segments);
+    }
+
+    /**
+     * What live-boot lacks in this initrd to unlock LUKS persistence, in words ({@code live-boot}, {@code cryptsetup},
+     * {@code dm-crypt/dm-mod kernel modules}); empty when nothing is missing.
+     *
+     * @since 0.2
+     */
+    public List<String> missingForEncryption() {
+        List<String> m = new ArrayList<>();
+        if (!liveBoot) {
+            m.add("live-boot");
+        }
+        if (!cryptsetup) {
+            m.add("cryptsetup");
+        }
+        if (!dmCrypt) {
+            m.add("dm-crypt/dm-mod kernel modules");
+        }
+        return List.copyOf(m);
     }
 }

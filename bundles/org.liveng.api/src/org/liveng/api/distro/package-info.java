@@ -1,5 +1,5 @@
 /**
  * The base distro extension point: recognising and analysing an upstream live ISO.
  */
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package org.liveng.api.distro;

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -15,15 +14,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.liveng.api.Secret;
 import org.liveng.api.plan.ForgeRequest;
 import org.liveng.api.plan.ImageForge;
-import org.liveng.api.plan.Progress;
 import org.liveng.api.recipe.Recipe;
 import org.liveng.testing.Oracles;
 import org.liveng.testing.boot.Boot;
 import org.liveng.testing.boot.DiskImages;
 import org.liveng.testing.boot.Firmware;
+import org.liveng.testing.boot.LuksPersistence;
 import org.liveng.testing.boot.Machine;
 import org.osgi.test.common.annotation.InjectService;
 import org.osgi.test.junit5.service.ServiceExtension;
@@ -43,8 +41,6 @@ import org.osgi.test.junit5.service.ServiceExtension;
 class InitrdFixBootTest {
     static final Duration TO_PROMPT = Duration.ofMinutes(6);
     static final Duration TO_DONE = Duration.ofMinutes(6);
-    static final String PASSPHRASE = "initrd fix boot test";
-    static final String PROMPT = "Please unlock disk /dev/vda6";
     static final Recipe RECIPE = new Recipe(Map.of("reproducible.seed", "initrd-fix-boot-test", "persistence.size", "128M",
             "boot.serial", "true", "boot.timeout", "1", "initrd.add-cryptsetup", "true"));
 
@@ -56,9 +52,7 @@ class InitrdFixBootTest {
 
     Path forged(String name, Recipe recipe) throws Exception {
         Path p = tmp.resolve(name);
-        try (Secret s = new Secret(PASSPHRASE.getBytes(StandardCharsets.UTF_8), "test")) {
-            forge.forge(ForgeRequest.of(Oracles.liveIsoWithoutCryptsetup(), p, recipe).withPassphrase(s), Progress.NONE);
-        }
+        LuksPersistence.forge(forge, ForgeRequest.of(Oracles.liveIsoWithoutCryptsetup(), p, recipe));
         return p;
     }
 
@@ -85,8 +79,7 @@ class InitrdFixBootTest {
     @Test
     @Order(2)
     void luks2PersistenceIsUnlockedByTheAugmentedInitrd() throws Exception {
-        Recipe luks = RECIPE.with("persistence.encryption", "luks2").with("persistence.kdf-memory", "32M")
-                .with("persistence.kdf-parallel", "1").with("persistence.kdf-iterations", "1000");
+        Recipe luks = LuksPersistence.withCheapKdf(RECIPE.with("persistence.encryption", "luks2"));
         Path img = forged("luks2.img", luks);
         // inside the live system: /etc/cryptsetup-initramfs/conf-hook is the persistent overlay's, with CRYPTSETUP=y
         Path steps = DiskImages.stepsDisk(tmp.resolve("steps.img"), String.join("\n",
@@ -96,15 +89,14 @@ class InitrdFixBootTest {
                 "done", ""));
         Machine m = Machine.builder(Firmware.UEFI_SECUREBOOT_MS).bootDisk(img, false).disk(steps, true).build();
         try (Boot b = m.boot("initrd-fix-luks2")) {
-            b.await(PROMPT, TO_PROMPT);
-            b.send(PASSPHRASE + "\n");
+            LuksPersistence.unlock(b, TO_PROMPT);
             b.await("LIVENG-STEP: conf-hook from the overlay: CRYPTSETUP=y", TO_DONE);
             b.awaitMarker("done", TO_DONE);
             b.assertSecureBootEnforced();
             Map<String, String> k = b.markers();
             assertSlotA(k);
             assertTrue(k.get("cmdline").contains("persistence-encryption=luks"), k.toString());
-            assertEquals("mounted device=/dev/mapper/vda6", k.get("persistence"), "persistence from the unlocked LUKS device: " + k);
+            assertEquals(LuksPersistence.MOUNTED, k.get("persistence"), "persistence from the unlocked LUKS device: " + k);
             b.awaitPowerOff(Duration.ofMinutes(2));
         }
     }

@@ -39,6 +39,8 @@ import org.liveng.boot.grub.internal.GrubBootResolver;
 import org.liveng.core.internal.forge.KernelUpdateService;
 import org.liveng.kernel.slots.SlotFiles;
 import org.liveng.shell.internal.KernelCommand;
+import org.liveng.testing.Oracles;
+import org.liveng.testing.UpdateKernel;
 import org.osgi.test.common.annotation.InjectService;
 import org.osgi.test.junit5.service.ServiceExtension;
 
@@ -75,9 +77,9 @@ class KernelRepairTest {
 
     /** A system root as the live system has it after installing the newer kernel: boot/vmlinuz, boot/initrd.img, lib/modules. */
     static Path root(Path dir) throws Exception {
-        Path[] k = KernelUpdateTest.newKernel(dir);
+        UpdateKernel k = Oracles.updateKernel(dir);
         Path root = dir.resolve("deb");
-        Files.copy(k[1], root.resolve("boot/initrd.img-" + release));
+        Files.copy(k.initrd(), root.resolve("boot/initrd.img-" + release));
         assertTrue(Files.isDirectory(root.resolve("lib/modules/" + release)) || Files.isDirectory(root.resolve("usr/lib/modules/" + release)),
                 "the kernel package brings its modules");
         return root;

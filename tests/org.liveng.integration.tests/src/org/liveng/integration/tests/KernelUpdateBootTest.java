@@ -10,9 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.liveng.api.Secret;
 import org.liveng.api.boot.BootState;
 import org.liveng.api.kernel.KernelUpdates;
 import org.liveng.api.kernel.SlotInfo;
@@ -31,12 +27,12 @@ import org.liveng.api.plan.ForgeRequest;
 import org.liveng.api.plan.ImageForge;
 import org.liveng.api.plan.ImagePlan;
 import org.liveng.api.plan.PartitionPlan;
-import org.liveng.api.plan.Progress;
 import org.liveng.api.recipe.Recipe;
 import org.liveng.platform.exec.Command;
 import org.liveng.testing.boot.Boot;
 import org.liveng.testing.boot.DiskImages;
 import org.liveng.testing.boot.Firmware;
+import org.liveng.testing.boot.LuksPersistence;
 import org.liveng.testing.boot.Machine;
 import org.osgi.test.common.annotation.InjectService;
 import org.osgi.test.junit5.service.ServiceExtension;
@@ -57,11 +53,8 @@ class KernelUpdateBootTest {
     static final Duration TO_DONE = Duration.ofMinutes(12);
     /** Boot 1 also unpacks the kernel package and builds its initrd under TCG (about 17 minutes of it on a LUKS persistence). */
     static final Duration TO_INSTALLED = Duration.ofMinutes(50);
-    static final String PASSPHRASE = "liveng kernel update boot test";
-    static final String PROMPT = "Please unlock disk /dev/vda6";
-    static final Recipe RECIPE = new Recipe(Map.of("reproducible.seed", "kernel-update-boot-test", "persistence.size", "1G",
-            "boot.serial", "true", "boot.timeout", "1", "persistence.kdf-memory", "32M", "persistence.kdf-parallel", "1",
-            "persistence.kdf-iterations", "1000"));
+    static final Recipe RECIPE = LuksPersistence.withCheapKdf(new Recipe(Map.of("reproducible.seed", "kernel-update-boot-test",
+            "persistence.size", "1G", "boot.serial", "true", "boot.timeout", "1")));
     /** Waits for the bless unit (it runs at every boot), so that power-off never stops it half way. */
     static final String WAIT_FOR_BLESS = """
             systemctl start liveng-bless.service
@@ -73,7 +66,6 @@ class KernelUpdateBootTest {
     static Path tmp;
     static Path img;
     static ImagePlan plan;
-    static Properties update;
     static final StringBuilder SECONDS = new StringBuilder();
 
     @InjectService(timeout = 5000)
@@ -84,10 +76,7 @@ class KernelUpdateBootTest {
 
     @BeforeAll
     static void fixture() throws Exception {
-        update = new Properties();
-        try (var in = Files.newInputStream(Fixtures.liveIso().resolveSibling("kernel-update").resolve("manifest"))) {
-            update.load(in);
-        }
+        KernelUpdateTest.fixture();
     }
 
     @AfterAll
@@ -98,21 +87,18 @@ class KernelUpdateBootTest {
     Path image() throws Exception {
         if (img == null) {
             Path p = tmp.resolve("stick.img");
-            try (Secret s = new Secret(PASSPHRASE.getBytes(StandardCharsets.UTF_8), "test")) {
-                plan = forge.forge(ForgeRequest.of(Fixtures.liveIso(), p, AgentForgeTest.withAgent(RECIPE)).withPassphrase(s), Progress.NONE)
-                        .plan();
-            }
+            plan = LuksPersistence.forge(forge, ForgeRequest.of(Fixtures.liveIso(), p, AgentForgeTest.withAgent(RECIPE))).plan();
             img = p;
         }
         return img;
     }
 
     static String newRelease() {
-        return update.getProperty("kernel_release");
+        return KernelUpdateTest.update.getProperty("kernel_release");
     }
 
     static String isoRelease() {
-        return update.getProperty("iso_kernel_release");
+        return KernelUpdateTest.update.getProperty("iso_kernel_release");
     }
 
     /** A steps disk (ext4 labelled LIVENG-STEPS) with steps.sh and, when asked, the fixture's kernel-update packages. */
@@ -139,11 +125,10 @@ class KernelUpdateBootTest {
         Machine m = Machine.builder(Firmware.UEFI_SECUREBOOT_MS).bootDisk(img, false).disk(stepsDisk, true).build();
         Boot b = m.boot(name);
         try {
-            b.await(PROMPT, TO_PROMPT);
-            b.send(PASSPHRASE + "\n");
+            LuksPersistence.unlock(b, TO_PROMPT);
             b.awaitMarker("done", toDone);
             b.assertSecureBootEnforced();
-            assertEquals("mounted device=/dev/mapper/vda6", b.markers().get("persistence"), b.markers().toString());
+            assertEquals(LuksPersistence.MOUNTED, b.markers().get("persistence"), b.markers().toString());
             return b;
         } catch (RuntimeException | Error e) {
             b.close();
@@ -219,7 +204,7 @@ class KernelUpdateBootTest {
     void boot3WithSlotBsKernelCorruptedThePreviousKernelBootsByItself() throws Exception {
         StickStatus before = status();
         SlotInfo slotB = slotHolding(before, newRelease());
-        tamper(img, part(slotB.partition()), "/live/vmlinuz", tmp);
+        DiskImages.tamperIsoFile(img, part(slotB.partition()), "/live/vmlinuz", tmp);
         Path disk = steps("rollback", WAIT_FOR_BLESS, false);
         try (Boot b = boot("kernel-update-rollback", disk, TO_DONE)) {
             Map<String, String> k = b.markers();
@@ -251,17 +236,5 @@ class KernelUpdateBootTest {
 
     static PartitionPlan part(String name) {
         return ForgeTest.part(plan, name);
-    }
-
-    /** Inverts 64 bytes in the middle of a file of a kernel slot's ISO 9660, found by xorriso's report of its blocks. */
-    static void tamper(Path image, PartitionPlan p, String path, Path work) throws Exception {
-        Path iso = ForgeTest.extract(image, p, work.resolve(p.name() + ".iso"));
-        var r = Fixtures.RUNNER.run(Command.of("xorriso", "-indev", iso.toString(), "-find", path, "-exec", "report_lba", "--")
-                .fromPackage("xorriso"));
-        String report = r.stdoutText() + r.stderr();
-        Files.delete(iso);
-        Matcher m = Pattern.compile("File data lba:\\s*\\d+\\s*,\\s*(\\d+)\\s*,\\s*\\d+\\s*,\\s*(\\d+)\\s*,").matcher(report);
-        assertTrue(m.find(), "xorriso reports the blocks of " + path + ":\n" + report);
-        DiskImages.flipBytes(image, p.firstLba() * 512 + Long.parseLong(m.group(1)) * 2048 + Long.parseLong(m.group(2)) / 2, 64);
     }
 }

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.liveng.api.ErrorCodes;
 import org.liveng.api.LivengException;
+import org.liveng.api.distro.BaseDistro;
 import org.liveng.api.kernel.KernelImage;
 import org.liveng.api.kernel.KernelUpdates;
 import org.liveng.api.kernel.UpdateResult;
@@ -29,7 +30,11 @@ import org.liveng.api.plan.ImagePlan;
 import org.liveng.api.plan.PartitionPlan;
 import org.liveng.api.plan.Progress;
 import org.liveng.api.recipe.Recipe;
+import org.liveng.core.internal.forge.KernelUpdateService;
+import org.liveng.platform.exec.Command;
 import org.liveng.shell.internal.KernelCommand;
+import org.liveng.testing.Oracles;
+import org.liveng.testing.UpdateKernel;
 import org.osgi.test.common.annotation.InjectService;
 import org.osgi.test.junit5.service.ServiceExtension;
 
@@ -51,30 +56,18 @@ class KernelUpdateTest {
     @InjectService(timeout = 5000)
     KernelUpdates updates;
 
+    @InjectService(timeout = 5000, filter = "(liveng.id=debian-live)")
+    BaseDistro debian;
+
     @BeforeAll
     static void fixture() throws Exception {
         iso = Fixtures.liveIso();
-        update = new Properties();
-        try (var in = Files.newInputStream(iso.resolveSibling("kernel-update").resolve("manifest"))) {
-            update.load(in);
-        }
+        update = Oracles.kernelUpdate();
     }
 
     static Recipe recipe(String strategy) {
         return new Recipe(Map.of("reproducible.seed", "kernel-update-test", "reproducible.source-date-epoch", "1704067200",
                 "persistence.size", "64M", "persistence.encryption", "none", "kernel.strategy", strategy));
-    }
-
-    /** The newer kernel from the fixture's Debian package, and the ISO's initrd (the slot checks do not boot it). */
-    static Path[] newKernel(Path dir) throws LivengException {
-        Path root = dir.resolve("deb");
-        String release = update.getProperty("kernel_release");
-        Path deb = iso.resolveSibling("kernel-update").resolve(update.getProperty("debs").split(" ")[0]);
-        Fixtures.run("dpkg-deb", "-x", deb.toString(), root.toString());
-        Path initrd = dir.resolve("initrd.img");
-        Fixtures.run("xorriso", "-osirrox", "on", "-indev", iso.toString(), "-extract",
-                "/live/initrd.img-" + update.getProperty("iso_kernel_release"), initrd.toString());
-        return new Path[] { root.resolve("boot/vmlinuz-" + release), initrd };
     }
 
     static Path extract(Path img, PartitionPlan p, Path out) throws LivengException {
@@ -94,10 +87,10 @@ class KernelUpdateTest {
     void abSlotsUpdateWritesSlotBThenMakesItTheTrialDefault(@TempDir Path dir) throws Exception {
         Path img = dir.resolve("stick.img");
         ForgeResult r = forge.forge(ForgeRequest.of(iso, img, recipe("ab-slots")), Progress.NONE);
-        Path[] k = newKernel(dir);
+        UpdateKernel k = Oracles.updateKernel(dir);
         String release = update.getProperty("kernel_release");
 
-        String out = (String) command.update(false, k[0].toString(), k[1].toString(), "", false, img.toString());
+        String out = (String) command.update(false, k.kernel().toString(), k.initrd().toString(), "", false, img.toString());
         assertTrue(out.contains(release) && out.contains("LIVENG_KERNEL_B") && out.contains("generation 2"), out);
 
         PartitionPlan b = ForgeTest.part(r.plan(), "LIVENG_KERNEL_B");
@@ -105,8 +98,8 @@ class KernelUpdateTest {
         assertEquals(b.filesystemUuid(), Fixtures.run("blkid", "-p", "-o", "value", "-s", "UUID", slot.toString()).strip());
         Path files = Files.createDirectory(dir.resolve("slot-b"));
         Fixtures.run("xorriso", "-osirrox", "on", "-indev", slot.toString(), "-extract", "/", files.toString());
-        assertArrayEquals(Files.readAllBytes(k[0]), Files.readAllBytes(files.resolve("live/vmlinuz")));
-        assertArrayEquals(Files.readAllBytes(k[1]), Files.readAllBytes(files.resolve("live/initrd.img")));
+        assertArrayEquals(Files.readAllBytes(k.kernel()), Files.readAllBytes(files.resolve("live/vmlinuz")));
+        assertArrayEquals(Files.readAllBytes(k.initrd()), Files.readAllBytes(files.resolve("live/initrd.img")));
         String manifest = Files.readString(files.resolve("liveng/slot.json"));
         assertTrue(manifest.contains("\"generation\": 2") && manifest.contains(release), manifest);
 
@@ -119,7 +112,7 @@ class KernelUpdateTest {
 
         // an older kernel is refused before anything is written
         byte[] before = Files.readAllBytes(extract(img, b, dir.resolve("slot-b-before.iso")));
-        LivengException e = assertThrows(LivengException.class, () -> command.update(false, k[0].toString(), k[1].toString(),
+        LivengException e = assertThrows(LivengException.class, () -> command.update(false, k.kernel().toString(), k.initrd().toString(),
                 "6.1.0-1-cloud-amd64", false, img.toString()));
         assertEquals(ErrorCodes.PREFLIGHT, e.code());
         assertTrue(e.getMessage().contains("older"), e.getMessage());
@@ -151,14 +144,14 @@ class KernelUpdateTest {
         ForgeTest.assertSlotArgs(menu, "k");
         assertTrue(grubenv(img, r.plan(), dir).contains("liveng_k_status=good"));
 
-        Path[] k = newKernel(dir);
-        String out = (String) command.update(false, k[0].toString(), k[1].toString(), "", false, img.toString());
+        UpdateKernel k = Oracles.updateKernel(dir);
+        String out = (String) command.update(false, k.kernel().toString(), k.initrd().toString(), "", false, img.toString());
         assertTrue(out.contains("LIVENG_KERNEL") && out.contains("generation 2"), out);
         Path after = extract(img, kp, dir.resolve("kernel-after.iso"));
         assertEquals(uuid, Fixtures.run("blkid", "-p", "-o", "value", "-s", "UUID", after.toString()).strip(), "the UUID is kept");
         Path files = Files.createDirectory(dir.resolve("kernel-after"));
         Fixtures.run("xorriso", "-osirrox", "on", "-indev", after.toString(), "-extract", "/", files.toString());
-        assertArrayEquals(Files.readAllBytes(k[0]), Files.readAllBytes(files.resolve("live/vmlinuz")));
+        assertArrayEquals(Files.readAllBytes(k.kernel()), Files.readAllBytes(files.resolve("live/vmlinuz")));
         assertTrue(grubenv(img, r.plan(), dir).contains("liveng_k_status=good"));
     }
 
@@ -170,8 +163,8 @@ class KernelUpdateTest {
     void updatesAStickDevice(@TempDir Path dir) throws Exception {
         Path img = dir.resolve("forged.img");
         ForgeResult r = forge.forge(ForgeRequest.of(iso, img, recipe("ab-slots")), Progress.NONE);
-        Path[] k = newKernel(dir);
-        KernelImage kernel = new KernelImage(update.getProperty("kernel_release"), Content.of(k[0]), Content.of(k[1]));
+        UpdateKernel k = Oracles.updateKernel(dir);
+        KernelImage kernel = k.image();
         Path[] backing = new Path[1];
         try (LoopDevice loop = LoopDevice.create(dir, "stick", r.plan().sizeBytes() >> 20, false, file -> {
             Fixtures.run("cp", "--sparse=always", img.toString(), file.toString());
@@ -184,7 +177,7 @@ class KernelUpdateTest {
         Path slot = extract(backing[0], ForgeTest.part(r.plan(), "LIVENG_KERNEL_B"), dir.resolve("slot-b.iso"));
         Path files = Files.createDirectory(dir.resolve("slot-b"));
         Fixtures.run("xorriso", "-osirrox", "on", "-indev", slot.toString(), "-extract", "/", files.toString());
-        assertArrayEquals(Files.readAllBytes(k[0]), Files.readAllBytes(files.resolve("live/vmlinuz")));
+        assertArrayEquals(Files.readAllBytes(k.kernel()), Files.readAllBytes(files.resolve("live/vmlinuz")));
         assertTrue(grubenv(backing[0], r.plan(), dir).contains("liveng_b_status=trial"));
     }
 
@@ -225,5 +218,43 @@ class KernelUpdateTest {
         // left from an earlier installation: newer than the kernel's mtime, older than its unpacking
         Files.setLastModifiedTime(initrd, java.nio.file.attribute.FileTime.fromMillis(1000_000));
         assertFalse(KernelCommand.builtAfterInstall(initrd, kernel), "the kernel's ctime counts, not its mtime");
+    }
+
+    /**
+     * kernel install refuses, for a stick with encrypted persistence, an initrd that the stick's base distro finds unable
+     * to unlock it: the ISO's real initrd, unpacked by unmkinitramfs and packed again by cpio, passes; the same without
+     * its dm-crypt module (cryptsetup still in) is refused, naming the initrd and dm-crypt.
+     */
+    @Test
+    void anInitrdWithoutDmCryptIsRefusedForEncryptedPersistence(@TempDir Path dir) throws Exception {
+        UpdateKernel k = Oracles.updateKernel(dir);
+        KernelUpdateService.requireEncryptionReady(k.image(), debian);
+        Path tree = dir.resolve("unpacked");
+        Fixtures.run("unmkinitramfs", k.initrd().toString(), tree.toString());
+        Path main = Files.isDirectory(tree.resolve("main")) ? tree.resolve("main") : tree;
+        KernelUpdateService.requireEncryptionReady(new KernelImage(k.release(), Content.of(k.kernel()),
+                Content.of(cpio(main, dir.resolve("repacked.img")))), debian);
+
+        List<Path> dmCrypt;
+        try (var files = Files.walk(main)) {
+            dmCrypt = files.filter(f -> f.getFileName().toString().startsWith("dm-crypt.ko")).toList();
+        }
+        assertEquals(1, dmCrypt.size(), "the ISO's initrd holds the dm-crypt module: " + dmCrypt);
+        assertTrue(Files.isRegularFile(main.resolve("usr/sbin/cryptsetup")), "and cryptsetup");
+        Files.delete(dmCrypt.get(0));
+        Path initrd = cpio(main, dir.resolve("no-dm-crypt.img"));
+        LivengException e = assertThrows(LivengException.class, () -> KernelUpdateService.requireEncryptionReady(
+                new KernelImage(k.release(), Content.of(k.kernel()), Content.of(initrd)), debian));
+        assertEquals(ErrorCodes.PREFLIGHT, e.code());
+        assertTrue(e.getMessage().contains("the initrd " + initrd + " for " + k.release()) && e.getMessage().contains(
+                "(missing: dm-crypt/dm-mod kernel modules)") && e.getMessage().contains("WITHOUT its encrypted persistence"), e.getMessage());
+    }
+
+    /** The tree packed by cpio as a newc archive of root-owned files, uncompressed as initramfs-tools can make it. */
+    static Path cpio(Path tree, Path out) throws LivengException {
+        String files = Fixtures.RUNNER.run(Command.of("find", ".").directory(tree)).stdoutText();
+        Fixtures.RUNNER.run(Command.of("cpio", "--quiet", "-o", "-H", "newc", "-R", "0:0", "-O", out.toString()).directory(tree)
+                .stdin(files.getBytes(java.nio.charset.StandardCharsets.UTF_8)).fromPackage("cpio"));
+        return out;
     }
 }

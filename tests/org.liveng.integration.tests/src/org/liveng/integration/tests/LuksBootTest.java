@@ -3,7 +3,6 @@ package org.liveng.integration.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -14,13 +13,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.liveng.api.Secret;
 import org.liveng.api.plan.ForgeRequest;
 import org.liveng.api.plan.ImageForge;
-import org.liveng.api.plan.Progress;
 import org.liveng.api.recipe.Recipe;
 import org.liveng.testing.boot.Boot;
 import org.liveng.testing.boot.Firmware;
+import org.liveng.testing.boot.LuksPersistence;
 import org.liveng.testing.boot.Machine;
 import org.osgi.test.common.annotation.InjectService;
 import org.osgi.test.junit5.service.ServiceExtension;
@@ -37,11 +35,8 @@ import org.osgi.test.junit5.service.ServiceExtension;
 class LuksBootTest {
     static final Duration TO_PROMPT = Duration.ofMinutes(6);
     static final Duration TO_DONE = Duration.ofMinutes(6);
-    static final String PASSPHRASE = "liveng boot test";
-    static final String PROMPT = "Please unlock disk /dev/vda6";
-    static final Recipe RECIPE = new Recipe(Map.of("reproducible.seed", "luks-boot-test", "persistence.size", "128M",
-            "boot.serial", "true", "boot.timeout", "1", "persistence.kdf-memory", "32M", "persistence.kdf-parallel", "1",
-            "persistence.kdf-iterations", "1000"));
+    static final Recipe RECIPE = LuksPersistence.withCheapKdf(new Recipe(Map.of("reproducible.seed", "luks-boot-test",
+            "persistence.size", "128M", "boot.serial", "true", "boot.timeout", "1")));
 
     @TempDir
     static Path tmp;
@@ -52,9 +47,7 @@ class LuksBootTest {
 
     Path forged(String name, Recipe recipe) throws Exception {
         Path p = tmp.resolve(name);
-        try (Secret s = new Secret(PASSPHRASE.getBytes(StandardCharsets.UTF_8), "test")) {
-            forge.forge(ForgeRequest.of(Fixtures.liveIso(), p, recipe).withPassphrase(s), Progress.NONE);
-        }
+        LuksPersistence.forge(forge, ForgeRequest.of(Fixtures.liveIso(), p, recipe));
         return p;
     }
 
@@ -65,27 +58,21 @@ class LuksBootTest {
         return luks2;
     }
 
-    /** Waits for live-boot's passphrase prompt and types the passphrase on the serial console. */
-    static void unlock(Boot b) {
-        b.await(PROMPT, TO_PROMPT);
-        b.send(PASSPHRASE + "\n");
-    }
-
     @Test
     @Order(1)
     void aWrongPassphraseIsRefusedThenTheRightOneMountsTheLuks2Persistence() throws Exception {
         Machine m = Machine.builder(Firmware.UEFI_SECUREBOOT_MS).bootDisk(luks2(), false).build();
         try (Boot b = m.boot("luks2-wrong-then-right")) {
-            b.await(PROMPT, TO_PROMPT);
+            b.await(LuksPersistence.PROMPT, TO_PROMPT);
             b.send("not the passphrase\n");
             b.await("There was an error decrypting /dev/vda6 ... Retry? [Y/n]", Duration.ofMinutes(3));
             b.send("y\n");
-            unlock(b);
+            LuksPersistence.unlock(b, TO_PROMPT);
             b.awaitMarker("done", TO_DONE);
             b.assertSecureBootEnforced();
             Map<String, String> k = b.markers();
             assertTrue(k.get("cmdline").contains("persistence-encryption=luks"), k.toString());
-            assertEquals("mounted device=/dev/mapper/vda6", k.get("persistence"), "persistence from the unlocked LUKS device: " + k);
+            assertEquals(LuksPersistence.MOUNTED, k.get("persistence"), "persistence from the unlocked LUKS device: " + k);
             assertEquals("absent", k.get("marker"), "first boot: " + k);
             b.awaitPowerOff(Duration.ofMinutes(2));
         }
@@ -96,10 +83,10 @@ class LuksBootTest {
     void theSecondBootFindsWhatTheFirstWroteInTheEncryptedPersistence() throws Exception {
         Machine m = Machine.builder(Firmware.UEFI_SECUREBOOT_MS).bootDisk(luks2(), false).build();
         try (Boot b = m.boot("luks2-second-boot")) {
-            unlock(b);
+            LuksPersistence.unlock(b, TO_PROMPT);
             b.awaitMarker("done", TO_DONE);
             Map<String, String> k = b.markers();
-            assertEquals("mounted device=/dev/mapper/vda6", k.get("persistence"), k.toString());
+            assertEquals(LuksPersistence.MOUNTED, k.get("persistence"), k.toString());
             assertEquals("present", k.get("marker"), "the marker of the first boot survived in the LUKS2 persistence: " + k);
             b.awaitPowerOff(Duration.ofMinutes(2));
         }
@@ -111,11 +98,11 @@ class LuksBootTest {
         Path img = forged("luks1.img", RECIPE.with("persistence.encryption", "luks1"));
         Machine m = Machine.builder(Firmware.UEFI_SECUREBOOT_MS).bootDisk(img, false).build();
         try (Boot b = m.boot("luks1")) {
-            unlock(b);
+            LuksPersistence.unlock(b, TO_PROMPT);
             b.awaitMarker("done", TO_DONE);
             b.assertSecureBootEnforced();
             Map<String, String> k = b.markers();
-            assertEquals("mounted device=/dev/mapper/vda6", k.get("persistence"), "persistence from the unlocked LUKS1 device: " + k);
+            assertEquals(LuksPersistence.MOUNTED, k.get("persistence"), "persistence from the unlocked LUKS1 device: " + k);
             b.awaitPowerOff(Duration.ofMinutes(2));
         }
     }

@@ -10,16 +10,16 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.liveng.api.kernel.KernelImage;
 import org.liveng.api.kernel.KernelUpdates;
 import org.liveng.api.kernel.UpdateResult;
-import org.liveng.api.medium.Content;
 import org.liveng.api.plan.ForgeRequest;
 import org.liveng.api.plan.ImageForge;
 import org.liveng.api.plan.ImagePlan;
 import org.liveng.api.plan.Progress;
 import org.liveng.api.recipe.Recipe;
+import org.liveng.testing.Oracles;
 import org.liveng.testing.boot.Boot;
+import org.liveng.testing.boot.DiskImages;
 import org.liveng.testing.boot.Firmware;
 import org.liveng.testing.boot.Machine;
 import org.osgi.test.common.annotation.InjectService;
@@ -45,11 +45,9 @@ class SlotFallbackBootTest {
         ImagePlan plan = forge.forge(ForgeRequest.of(Fixtures.liveIso(), img, new Recipe(Map.of("reproducible.seed", "slot-fallback-boot-test",
                 "persistence.size", "256M", "persistence.encryption", "none", "agent.install", "false", "boot.serial", "true",
                 "boot.timeout", "1"))), Progress.NONE).plan();
-        Path[] k = KernelUpdateTest.newKernel(dir);
-        UpdateResult r = updates.update(img, new KernelImage(KernelUpdateTest.update.getProperty("kernel_release"), Content.of(k[0]),
-                Content.of(k[1])), false);
+        UpdateResult r = updates.update(img, Oracles.updateKernel(dir).image(), false);
         assertEquals("LIVENG_KERNEL_B", r.bootDefault(), r.toString());
-        KernelUpdateBootTest.tamper(img, ForgeTest.part(plan, "LIVENG_KERNEL_B"), "/live/vmlinuz", dir);
+        DiskImages.tamperIsoFile(img, ForgeTest.part(plan, "LIVENG_KERNEL_B"), "/live/vmlinuz", dir);
         Machine m = Machine.builder(Firmware.UEFI_SECUREBOOT_MS).bootDisk(img, false).build();
         try (Boot b = m.boot("slot-fallback")) {
             b.await("bad shim signature", Duration.ofMinutes(4));

@@ -66,7 +66,7 @@ class SlotPersistenceVerifyTest {
         assertTrue(fresh.ok(), fresh.toString());
         assertEquals("system", slot(fresh, "LIVENG_KERNEL_A").modules(), fresh.toString());
 
-        updates.update(img, Sticks.updateKernel(tmp.resolve("update")), false);
+        updates.update(img, Oracles.updateKernel(tmp.resolve("update")).image(), false);
         String[] persistence = sgdiskGuid(img, "persistence");
         VerifyReport updated = ChainVerifier.verify(img, microsoft);
         assertTrue(updated.ok(), updated.toString());

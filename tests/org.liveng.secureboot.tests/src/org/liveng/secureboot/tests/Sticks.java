@@ -90,27 +90,6 @@ final class Sticks {
         return out;
     }
 
-    /**
-     * The fixture's newer kernel (Debian-signed, from its linux-image package) with the ISO's initrd: the slot checks of
-     * these tests do not boot it.
-     */
-    static org.liveng.api.kernel.KernelImage updateKernel(Path dir) throws Exception {
-        Path iso = Oracles.liveIso();
-        java.util.Properties update = new java.util.Properties();
-        try (var in = Files.newInputStream(iso.resolveSibling("kernel-update").resolve("manifest"))) {
-            update.load(in);
-        }
-        String release = update.getProperty("kernel_release");
-        Path deb = iso.resolveSibling("kernel-update").resolve(update.getProperty("debs").split(" ")[0]);
-        Path root = Files.createDirectories(dir).resolve("deb");
-        Oracles.run(Command.of("dpkg-deb", "-x", deb.toString(), root.toString()).fromPackage("dpkg"));
-        Path initrd = dir.resolve("initrd.img");
-        Oracles.run(Command.of("xorriso", "-osirrox", "on", "-indev", iso.toString(), "-extract",
-                "/live/initrd.img-" + update.getProperty("iso_kernel_release"), initrd.toString()).fromPackage("xorriso"));
-        return new org.liveng.api.kernel.KernelImage(release, org.liveng.api.medium.Content.of(root.resolve("boot/vmlinuz-" + release)),
-                org.liveng.api.medium.Content.of(initrd));
-    }
-
     static ExecResult sbverify(Path cert, Path binary) {
         return Oracles.runAllowingFailure(Command.of("sbverify", "--cert", cert.toString(), binary.toString()).fromPackage("sbsigntool"));
     }
@@ -130,20 +109,7 @@ final class Sticks {
 
     /** Changes 64 bytes in the middle of a slot's file, found by xorriso's report of its blocks. */
     static void tamperSlotFile(Path img, ImagePlan plan, String slot, String path, Path work) throws Exception {
-        PartitionPlan p = part(plan, slot);
-        Path iso = work.resolve(slot + "-probe.iso");
-        Oracles.run(Command.of("dd", "if=" + img, "of=" + iso, "bs=512", "skip=" + p.firstLba(), "count=" + (p.lastLba() - p.firstLba() + 1),
-                "status=none"));
-        ExecResult r = Oracles.run(Command.of("xorriso", "-indev", iso.toString(), "-find", path, "-exec", "report_lba", "--")
-                .fromPackage("xorriso"));
-        String report = r.stdoutText() + r.stderr();
-        Files.delete(iso);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("File data lba:\\s*\\d+\\s*,\\s*(\\d+)\\s*,\\s*\\d+\\s*,\\s*(\\d+)\\s*,").matcher(report);
-        if (!m.find()) {
-            throw new AssertionError("xorriso reported no blocks for " + path + ":\n" + report);
-        }
-        long offset = p.firstLba() * 512 + Long.parseLong(m.group(1)) * 2048 + Long.parseLong(m.group(2)) / 2;
-        org.liveng.testing.boot.DiskImages.flipBytes(img, offset, 64);
+        org.liveng.testing.boot.DiskImages.tamperIsoFile(img, part(plan, slot), path, work);
     }
 
     /** Changes 64 bytes in the middle of an ESP file (copied out and back with mtools). */

@@ -9,14 +9,21 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.liveng.api.LivengException;
+import org.liveng.api.plan.PartitionPlan;
 import org.liveng.platform.exec.Command;
+import org.liveng.platform.exec.ExecResult;
 
 /** Makes and changes raw disk images for boot tests. */
 public final class DiskImages {
     /** The filesystem label the fixture agent looks for. */
     public static final String STEPS_LABEL = "LIVENG-STEPS";
+
+    /** xorriso's {@code report_lba} line: the file's first 2048-byte block and its size are the 2nd and 4th numbers. */
+    private static final Pattern REPORT_LBA = Pattern.compile("File data lba:\\s*\\d+\\s*,\\s*(\\d+)\\s*,\\s*\\d+\\s*,\\s*(\\d+)\\s*,");
 
     private DiskImages() {
     }
@@ -82,6 +89,28 @@ public final class DiskImages {
             }
             ch.force(false);
         }
+    }
+
+    /**
+     * Inverts 64 bytes in the middle of the file {@code path} of the ISO 9660 filesystem in {@code partition} (a kernel
+     * slot), found by xorriso's report of the file's blocks on a copy of the partition made in {@code work} (deleted after).
+     */
+    public static void tamperIsoFile(Path image, PartitionPlan partition, String path, Path work) throws IOException, LivengException {
+        long start = partition.firstLba() * 512;
+        Path iso = extract(image, start, (partition.lastLba() - partition.firstLba() + 1) * 512, work.resolve(partition.name() + "-probe.iso"));
+        ExecResult r;
+        try {
+            r = HostTools.RUNNER.run(Command.of("xorriso", "-indev", iso.toString(), "-find", path, "-exec", "report_lba", "--")
+                    .fromPackage("xorriso"));
+        } finally {
+            Files.delete(iso);
+        }
+        String report = r.stdoutText() + r.stderr();
+        Matcher m = REPORT_LBA.matcher(report);
+        if (!m.find()) {
+            throw new AssertionError("xorriso reported no blocks for " + path + " in " + partition.name() + ":\n" + report);
+        }
+        flipBytes(image, start + Long.parseLong(m.group(1)) * 2048 + Long.parseLong(m.group(2)) / 2, 64);
     }
 
     /** Copies {@code length} bytes at {@code offset} of {@code image} to the new file {@code target}. */

@@ -137,7 +137,7 @@ public final class ForgeEngine implements ImageForge {
         DistroInfo info;
         List<String> isoArgs;
         try (Medium medium = IsoFiles.open(request.iso())) {
-            info = distro(recipe).inspect(medium);
+            info = distro(registry, recipe).inspect(medium);
             isoArgs = IsoBootArgs.read(medium);
             systemUuid = remaster ? Reproducible.isoUuid(recipe, "system") : info.volumeUuid();
             systemBytes = remaster ? Remaster.writer(medium, info, recipe, systemUuid).size() : info.size();
@@ -714,7 +714,8 @@ public final class ForgeEngine implements ImageForge {
         return args;
     }
 
-    private BaseDistro distro(Recipe recipe) throws LivengException {
+    /** The recipe's base distro ({@code auto}: {@code debian-live}). */
+    static BaseDistro distro(ProviderRegistry registry, Recipe recipe) throws LivengException {
         String id = recipe.get(RecipeSettings.DISTRO);
         return registry.select(BaseDistro.class, id.equals("auto") ? "debian-live" : id);
     }

@@ -16,6 +16,7 @@ import org.liveng.api.LivengException;
 import org.liveng.api.ProviderRegistry;
 import org.liveng.api.boot.BootState;
 import org.liveng.api.boot.Bootloader;
+import org.liveng.api.distro.BaseDistro;
 import org.liveng.api.kernel.SlotSpec;
 import org.liveng.api.kernel.KernelImage;
 import org.liveng.api.kernel.KernelUpdateStrategy;
@@ -29,7 +30,6 @@ import org.liveng.api.recipe.RecipeSettings;
 import org.liveng.api.signing.SigningService;
 import org.liveng.format.gpt.GptReadResult;
 import org.liveng.format.gpt.GptReader;
-import org.liveng.format.initrd.Initramfs;
 import org.liveng.platform.blockdev.BlockDevice;
 import org.liveng.platform.blockdev.BlockDevices;
 import org.liveng.platform.posix.NativeCalls;
@@ -49,8 +49,6 @@ import com.google.gson.JsonParseException;
 @Component(service = KernelUpdates.class)
 public final class KernelUpdateService implements KernelUpdates {
     static final String PLAN = "/liveng/plan.json";
-    /** Where an initramfs-tools initrd keeps cryptsetup. */
-    static final List<String> CRYPTSETUP = List.of("usr/sbin/cryptsetup", "sbin/cryptsetup", "usr/bin/cryptsetup", "bin/cryptsetup");
     private final ProviderRegistry registry;
     private final NativeCalls nativeCalls;
     private final BlockDevices devices;
@@ -98,50 +96,35 @@ public final class KernelUpdateService implements KernelUpdates {
     public UpdateResult updateRunning(KernelImage kernel, boolean allowDowngrade) throws LivengException {
         try (Opened o = openRunning()) {
             if (!o.recipe().get(RecipeSettings.PERSISTENCE_ENCRYPTION).equals("none")) {
-                requireCryptsetup(kernel);
+                requireEncryptionReady(kernel, ForgeEngine.distro(registry, o.recipe()));
             }
             return o.strategy().update(o.stick(), signed(kernel, o.recipe(), Map.of(), registry), allowDowngrade, o.recipe());
         }
     }
 
     /**
-     * Refuses an initrd without cryptsetup for a stick with encrypted persistence: live-boot would silently boot
-     * without persistence, and the kernel modules of the new kernel live there.
+     * Refuses an initrd that cannot unlock a stick's encrypted persistence, as the stick's base distro analyses it
+     * (live-boot, cryptsetup, dm-crypt): live-boot would silently boot without persistence, and the kernel modules of the
+     * new kernel live there.
      */
-    static void requireCryptsetup(KernelImage kernel) throws LivengException {
-        Path tmp = null;
-        try {
-            tmp = Files.createTempFile("liveng-initrd", ".img");
-            try (java.io.InputStream in = kernel.initrd().open()) {
-                Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
-            Initramfs ramfs = Initramfs.read(tmp);
-            if (CRYPTSETUP.stream().noneMatch(ramfs::contains)) {
-                throw new LivengException(ErrorCodes.PREFLIGHT, "the initrd " + kernel.initrd().describe() + " for " + kernel.version()
-                        + " has no cryptsetup: with it the stick would boot WITHOUT its encrypted persistence; nothing was written",
-                        "install cryptsetup-initramfs (CRYPTSETUP=y in /etc/cryptsetup-initramfs/conf-hook) and run liveng kernel install again");
-            }
-        } catch (org.liveng.api.FormatException e) {
-            throw new LivengException(ErrorCodes.FORMAT, "the initrd " + kernel.initrd().describe() + " is not readable: " + e.getMessage(), null, e);
-        } catch (IOException e) {
-            throw new LivengException(ErrorCodes.IO, "reading the initrd " + kernel.initrd().describe() + " failed: " + e.getMessage(), null, e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException e) {
-                    // a leftover temporary copy is harmless
-                }
-            }
+    public static void requireEncryptionReady(KernelImage kernel, BaseDistro distro) throws LivengException {
+        List<String> missing = distro.analyzeInitrd(kernel.initrd(), kernel.version()).missingForEncryption();
+        if (!missing.isEmpty()) {
+            throw new LivengException(ErrorCodes.PREFLIGHT, "the initrd " + kernel.initrd().describe() + " for " + kernel.version()
+                    + " cannot unlock encrypted persistence (missing: " + String.join(", ", missing)
+                    + "): with it the stick would boot WITHOUT its encrypted persistence; nothing was written",
+                    "install cryptsetup-initramfs (CRYPTSETUP=y in /etc/cryptsetup-initramfs/conf-hook), keep dm-crypt in the initrd"
+                            + " (MODULES=most in /etc/initramfs-tools/initramfs.conf) and run liveng kernel install again");
         }
     }
 
     @Override
     public BootState blessRunning(String slotId) throws LivengException {
         try (Opened o = openRunning()) {
-            BootState.Slot s = o.stick().bootState().slots().get(slotId);
+            BootState state = o.stick().bootState();
+            BootState.Slot s = state.slots().get(slotId);
             if (s != null && s.status() == BootState.Status.GOOD) {
-                return o.stick().bootState();
+                return state;
             }
             return o.strategy().bless(o.stick(), slotId, o.recipe());
         }
@@ -160,7 +143,7 @@ public final class KernelUpdateService implements KernelUpdates {
             boolean encrypted = !o.recipe().get(RecipeSettings.PERSISTENCE_ENCRYPTION).equals("none");
             return o.strategy().repair(o.stick(), new RootKernels(root, k -> {
                 if (encrypted) {
-                    requireCryptsetup(k);
+                    requireEncryptionReady(k, ForgeEngine.distro(registry, o.recipe()));
                 }
                 return signed(k, o.recipe(), Map.of(), registry);
             }), o.recipe());

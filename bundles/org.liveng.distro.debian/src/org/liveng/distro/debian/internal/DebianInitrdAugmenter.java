@@ -113,7 +113,7 @@ public final class DebianInitrdAugmenter implements InitrdAugmenter {
             }
             if (!info.encryptionReady()) {
                 throw new LivengException(ErrorCodes.INTERNAL, "the augmented initrd still cannot unlock encrypted persistence (missing: "
-                        + String.join(", ", InitrdAnalyzer.missingForEncryption(info)) + ")");
+                        + String.join(", ", info.missingForEncryption()) + ")");
             }
             Map<String, String> overlay = new TreeMap<>();
             overlay.put("/" + CONF_HOOK, confHook(sources.squashfs()));

@@ -19,6 +19,7 @@ import org.liveng.api.distro.BootEquipment;
 import org.liveng.api.distro.DistroInfo;
 import org.liveng.api.distro.InitrdInfo;
 import org.liveng.api.distro.KernelInfo;
+import org.liveng.api.medium.Content;
 import org.liveng.api.medium.Medium;
 import org.liveng.api.medium.MediumEntry;
 import org.osgi.service.component.annotations.Component;
@@ -113,7 +114,7 @@ public final class DebianLiveDistro implements BaseDistro {
             }
             if (!initrd.encryptionReady()) {
                 warnings.add("the initrd " + p.initrd().path() + " cannot unlock encrypted persistence (missing: "
-                        + String.join(", ", InitrdAnalyzer.missingForEncryption(initrd))
+                        + String.join(", ", initrd.missingForEncryption())
                         + "); live-boot would silently boot without persistence (forge --fix-initrd adds cryptsetup to the stick's initrd)");
             }
             if (!initrd.kernelModulesVersion().isEmpty() && !initrd.kernelModulesVersion().equals(p.version())) {
@@ -140,6 +141,12 @@ public final class DebianLiveDistro implements BaseDistro {
         BootEquipment boot = BootScanner.scan(medium);
         return new DistroInfo(ID, "debian", release.name(), codename, version, arch, medium.volumeId(), medium.uuid(),
                 medium.size(), squashfs.path(), squashfs.size(), kernels, boot, sums, warnings);
+    }
+
+    /** Reads the initrd as {@link #inspect(Medium)} reads the ISO's; live-boot's version is not known outside the ISO. */
+    @Override
+    public InitrdInfo analyzeInitrd(Content initrd, String kernelVersion) throws LivengException {
+        return InitrdAnalyzer.analyze(initrd, "the initrd " + initrd.describe(), kernelVersion, "");
     }
 
     private static Optional<String> diskInfo(Medium medium) throws LivengException {

@@ -13,6 +13,7 @@ import org.liveng.api.ErrorCodes;
 import org.liveng.api.FormatException;
 import org.liveng.api.LivengException;
 import org.liveng.api.distro.InitrdInfo;
+import org.liveng.api.medium.Content;
 import org.liveng.api.medium.Medium;
 import org.liveng.api.medium.MediumEntry;
 import org.liveng.format.initrd.CpioEntry;
@@ -31,13 +32,19 @@ final class InitrdAnalyzer {
     static final List<String> CRYPTSETUP_PATHS = List.of("usr/sbin/cryptsetup", "sbin/cryptsetup", "usr/bin/cryptsetup", "bin/cryptsetup");
 
     InitrdInfo analyze(Medium medium, MediumEntry initrd, String kernelVersion, String liveBootVersion) throws LivengException {
+        return analyze(Content.of(initrd.size(), () -> open(medium, initrd.path()), initrd.path()),
+                medium.source() + ": the initrd " + initrd.path(), kernelVersion, liveBootVersion);
+    }
+
+    /** Analyses an initrd given as content; {@code what} names it in errors. */
+    static InitrdInfo analyze(Content initrd, String what, String kernelVersion, String liveBootVersion) throws LivengException {
         Initramfs ramfs;
-        try (StreamChannel ch = new StreamChannel(() -> open(medium, initrd.path()), initrd.size())) {
+        try (StreamChannel ch = new StreamChannel(initrd::open, initrd.size())) {
             ramfs = Initramfs.read(ch, initrd.size(), p -> BUILTIN.matcher(p).matches(), CAPTURE_LIMIT);
         } catch (FormatException e) {
-            throw new FormatException(e.offset(), medium.source() + ": the initrd " + initrd.path() + " is not readable: " + e.getMessage(), e);
+            throw new FormatException(e.offset(), what + " is not readable: " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new LivengException(ErrorCodes.IO, medium.source() + ": reading " + initrd.path() + " failed: " + e.getMessage(), null, e);
+            throw new LivengException(ErrorCodes.IO, "reading " + what + " failed: " + e.getMessage(), null, e);
         }
         return analyze(ramfs, initrd.size(), kernelVersion, liveBootVersion);
     }
@@ -87,20 +94,5 @@ final class InitrdAnalyzer {
             b.ifPresent(bytes -> sb.append(new String(bytes, StandardCharsets.UTF_8)).append('\n'));
         }
         return sb.toString();
-    }
-
-    /** What is missing for encrypted persistence, in words. */
-    static List<String> missingForEncryption(InitrdInfo i) {
-        List<String> m = new ArrayList<>();
-        if (!i.liveBoot()) {
-            m.add("live-boot");
-        }
-        if (!i.cryptsetup()) {
-            m.add("cryptsetup");
-        }
-        if (!i.dmCrypt()) {
-            m.add("dm-crypt/dm-mod kernel modules");
-        }
-        return m;
     }
 }
