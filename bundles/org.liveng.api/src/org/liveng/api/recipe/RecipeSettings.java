@@ -78,6 +78,8 @@ public final class RecipeSettings {
             "place the on-stick kernel agent (liveng-agent) into the persistence: true, false, or auto = when the agent is found");
     public static final Setting AGENT_PATH = new Setting("agent.path", SettingType.PATH, "",
             "the agent the build makes (a folder with tree/ and liveng-agent_*.deb); empty = $LIVENG_AGENT, else the product's agent/");
+    public static final Setting AGENT_SIGNING_KEY = new Setting("agent.signing-key", SettingType.BOOLEAN, "false",
+            "mok, custom-pk: also place the key kernels are signed with (MOK or db, unencrypted file) in the encrypted persistence, for kernels installed on the stick");
     public static final Setting SEED = new Setting("reproducible.seed", SettingType.STRING, "",
             "seed for every GUID, UUID and serial; empty = random (not reproducible)");
     public static final Setting SOURCE_DATE_EPOCH = new Setting("reproducible.source-date-epoch", SettingType.INTEGER, "",
@@ -88,7 +90,8 @@ public final class RecipeSettings {
             BOOTLOADER, SIGNING, SIGNING_KEYS, SIGNING_DB_KEY, SIGNING_MOK_KEY, SIGNING_KEY_PASSPHRASE, SIGNING_MICROSOFT_DB, SIGNING_PRELOADER,
             SIGNING_HASHTOOL, BIOS,
             BOOT_TIMEOUT, SERIAL, KERNEL_ARGS, PERSISTENCE_SIZE, PERSISTENCE_ENCRYPTION, PASSPHRASE, KDF, MIN_RAM, KDF_MEMORY,
-            KDF_TIME, KDF_PARALLEL, KDF_ITERATIONS, SECTOR_SIZE, INITRD_ADD_CRYPTSETUP, AGENT_INSTALL, AGENT_PATH, SEED, SOURCE_DATE_EPOCH);
+            KDF_TIME, KDF_PARALLEL, KDF_ITERATIONS, SECTOR_SIZE, INITRD_ADD_CRYPTSETUP, AGENT_INSTALL, AGENT_PATH, AGENT_SIGNING_KEY,
+            SEED, SOURCE_DATE_EPOCH);
 
     private static final Map<String, Setting> BY_NAME = ALL.stream().collect(Collectors.toMap(Setting::name, Function.identity()));
 

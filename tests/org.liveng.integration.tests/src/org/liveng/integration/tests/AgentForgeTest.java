@@ -79,7 +79,11 @@ class AgentForgeTest {
             r = forge.forge(ForgeRequest.of(Fixtures.liveIso(), img, luks).withPassphrase(s), Progress.NONE);
         }
         Path region = ForgeTest.extract(img, ForgeTest.part(r.plan(), "persistence"), dir.resolve("persistence.luks"));
-        Path plain = dir.resolve("plain.ext4");
+        assertAgentIn(plaintext(region, dir.resolve("plain.ext4")), dir);
+    }
+
+    /** The plaintext of a LUKS2 persistence region (the test passphrase), as our LUKS2 reader decrypts it, into {@code plain}. */
+    static Path plaintext(Path region, Path plain) throws Exception {
         try (FileChannel ch = FileChannel.open(region, StandardOpenOption.READ);
                 FileChannel out = FileChannel.open(plain, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             Luks2Container l = Luks2Container.open(ContainerRegion.whole(ch));
@@ -87,7 +91,7 @@ class AgentForgeTest {
                 LuksForgeTest.copy(data, out);
             }
         }
-        assertAgentIn(plain, dir);
+        return plain;
     }
 
     /** debugfs's {@code stat} of a path in an ext4 image: mode, owner and type as the kernel will see them. */

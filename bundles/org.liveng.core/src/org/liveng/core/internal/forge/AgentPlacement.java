@@ -181,13 +181,14 @@ final class AgentPlacement {
         return written;
     }
 
-    /** The manifest's account of the agent. */
-    static Map<String, Object> manifest(Agent agent, String upper) {
+    /** The manifest's account of the agent, with whether {@code agent.signing-key} placed the signing key (never the key). */
+    static Map<String, Object> manifest(Agent agent, String upper, boolean signingKey) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("version", agent.version());
         m.put("package", "/" + upper + "/" + CACHE + "/" + agent.deb().getFileName());
         m.put("tree", "/" + upper);
         m.put("bytes", agent.bytes());
+        m.put(RecipeSettings.AGENT_SIGNING_KEY.name(), signingKey);
         return m;
     }
 }

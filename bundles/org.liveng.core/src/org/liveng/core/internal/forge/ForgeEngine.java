@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -110,7 +111,7 @@ public final class ForgeEngine implements ImageForge {
     record Prepared(ImagePlan plan, GptDisk disk, DistroInfo info, Recipe recipe, KernelUpdateStrategy strategy,
             Bootloader bootloader, SigningService signing, PersistenceEncryption crypt, List<SlotSpec> slots,
             BootMenu menu, long espSerial, BlockDevice device, String expectedSha256, String systemUuid, long systemBytes,
-            AgentPlacement.Decision agent) {
+            AgentPlacement.Decision agent, SigningKeyPlacement.Key stickKey) {
     }
 
     @Override
@@ -219,6 +220,7 @@ public final class ForgeEngine implements ImageForge {
         if (agent.agent() != null) {
             requireRoomForAgent(agent.agent(), crypt, recipe, disk.findByName(PERSISTENCE).orElseThrow().sizeBytes(512));
         }
+        SigningKeyPlacement.Key stickKey = SigningKeyPlacement.decide(recipe, agent, crypt.id());
         long espSerial = Reproducible.u32(recipe, "esp-serial");
         String espUuid = String.format("%04X-%04X", espSerial >>> 16, espSerial & 0xFFFF);
         GptPartition system = disk.findByName(SYSTEM).orElseThrow();
@@ -277,10 +279,14 @@ public final class ForgeEngine implements ImageForge {
         notes.addAll(signing.notes(recipe));
         notes.add(agent.agent() == null ? agent.note() : "agent: liveng-agent " + agent.agent().version() + " into the persistence overlay ("
                 + agent.agent().bytes() / MIB + " MiB), its package in /" + AgentPlacement.CACHE);
+        if (stickKey != null) {
+            notes.add(SigningKeyPlacement.note(stickKey));
+        }
         ImagePlan plan = new ImagePlan(request.target().toString(), disk.sizeBytes(), disk.diskGuid().toString(), parts, notes,
                 device == null ? "" : device.identity().digest());
         return new Prepared(plan, disk, info, recipe, strategy, bootloader, signing, crypt, slots, menu, espSerial, device,
-                request.checksums() == null ? null : Checksums.expected(request.checksums(), request.iso()), systemUuid, systemBytes, agent);
+                request.checksums() == null ? null : Checksums.expected(request.checksums(), request.iso()), systemUuid, systemBytes, agent,
+                stickKey);
     }
 
     @Override
@@ -335,7 +341,8 @@ public final class ForgeEngine implements ImageForge {
             Written w = write(p, request, iso, ch, written, progress, fix);
             Files.writeString(manifest, Json.manifest(p.plan(), w.inputs(), w.sums(), w.persistence().parameters(), p.info(),
                     fix.map(a -> InitrdFix.manifest(a, p.info().defaultKernel())).orElse(null),
-                    p.agent().agent() == null ? null : AgentPlacement.manifest(p.agent().agent(), InitrdFix.OVERLAY_UPPER)), StandardCharsets.UTF_8);
+                    p.agent().agent() == null ? null : AgentPlacement.manifest(p.agent().agent(), InitrdFix.OVERLAY_UPPER, p.stickKey() != null)),
+                    StandardCharsets.UTF_8);
             done = true;
             return new ForgeResult(p.plan(), manifest, w.sums(), (System.nanoTime() - t0) / 1e9);
         } catch (IOException e) {
@@ -553,7 +560,12 @@ public final class ForgeEngine implements ImageForge {
     private PersistenceResult writePersistence(Prepared p, FileChannel ch, ForgeRequest request, Optional<AugmentedInitrd> fix)
             throws LivengException, IOException {
         GptPartition part = part(p, PERSISTENCE);
-        Path work = Files.createTempDirectory("liveng-persistence");
+        // 0700: with agent.signing-key it holds the owner's private key until it is wiped below
+        Path work = Files.createTempDirectory("liveng-persistence",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path stagedKey = null;
+        List<Long> keyBlocks = List.of();
+        Path img = work.resolve("persistence.ext4");
         try {
             Path tree = Files.createDirectories(work.resolve("tree"));
             Files.writeString(tree.resolve("persistence.conf"), "/ union\n", StandardCharsets.US_ASCII);
@@ -561,7 +573,10 @@ public final class ForgeEngine implements ImageForge {
             if (p.agent().agent() != null) {
                 AgentPlacement.place(p.agent().agent(), tree.resolve(InitrdFix.OVERLAY_UPPER));
             }
-            Path img = work.resolve("persistence.ext4");
+            if (p.stickKey() != null) {
+                stagedKey = SigningKeyPlacement.staged(p.stickKey(), tree.resolve(InitrdFix.OVERLAY_UPPER));
+                SigningKeyPlacement.place(p.stickKey(), tree.resolve(InitrdFix.OVERLAY_UPPER));
+            }
             String uuid = Guid.derive(Reproducible.bytes(p.recipe(), "persistence", 32), "ext4").toLowerCaseString();
             long epoch = Reproducible.time(p.recipe()).getEpochSecond();
             // on a device, holes of the image keep whatever the device held, and through encryption they decrypt to noise:
@@ -572,6 +587,11 @@ public final class ForgeEngine implements ImageForge {
             runner.run(Command.of("mkfs.ext4", "-q", "-F", "-b", "4096", "-L", "persistence", "-U", uuid, "-E", extended,
                     "-d", tree.toString(), img.toString(), (p.crypt().plaintextBytes(p.recipe(), part.sizeBytes(512)) / 1024) + "k")
                     .env("E2FSPROGS_FAKE_TIME", Long.toString(epoch)).fromPackage("e2fsprogs"));
+            if (p.stickKey() != null) {
+                // the blocks that hold the key in plaintext, zeroed in the image before it is deleted
+                keyBlocks = SigningKeyPlacement.blocks(runner.run(Command.of("debugfs", "-R", "blocks " + SigningKeyPlacement.fsPath(p.stickKey()),
+                        img.toString()).fromPackage("e2fsprogs")).stdoutText());
+            }
             // mke2fs -d stamps the copied inodes with the real time and the copier's owner: pin the times of root,
             // lost+found and everything copied, and make everything copied root's
             StringBuilder pin = new StringBuilder();
@@ -593,6 +613,8 @@ public final class ForgeEngine implements ImageForge {
             return p.crypt().write(new PersistenceRequest(img, new RegionChannel(ch, 0, ch.size()), part.offsetBytes(512),
                     part.sizeBytes(512), request.passphrase(), p.recipe()));
         } finally {
+            SigningKeyPlacement.wipeFile(stagedKey);
+            SigningKeyPlacement.wipeBlocks(img, keyBlocks, 4096);
             deleteTree(work);
         }
     }

@@ -53,6 +53,8 @@ public final class KernelUpdateService implements KernelUpdates {
     private final NativeCalls nativeCalls;
     private final BlockDevices devices;
     private final RunningStickLocator locator;
+    /** The root of the running system, where {@code etc/liveng/keys} is looked for ({@code /} but in tests). */
+    private final Path systemRoot;
 
     @Activate
     public KernelUpdateService(@Reference ProviderRegistry registry, @Reference NativeCalls nativeCalls) {
@@ -60,6 +62,12 @@ public final class KernelUpdateService implements KernelUpdates {
     }
 
     KernelUpdateService(ProviderRegistry registry, NativeCalls nativeCalls, BlockDevices devices, RunningStickLocator locator) {
+        this(registry, nativeCalls, devices, locator, Path.of("/"));
+    }
+
+    KernelUpdateService(ProviderRegistry registry, NativeCalls nativeCalls, BlockDevices devices, RunningStickLocator locator,
+            Path systemRoot) {
+        this.systemRoot = systemRoot;
         this.registry = registry;
         this.nativeCalls = nativeCalls;
         this.devices = devices;
@@ -98,7 +106,7 @@ public final class KernelUpdateService implements KernelUpdates {
             if (!o.recipe().get(RecipeSettings.PERSISTENCE_ENCRYPTION).equals("none")) {
                 requireEncryptionReady(kernel, ForgeEngine.distro(registry, o.recipe()));
             }
-            return o.strategy().update(o.stick(), signed(kernel, o.recipe(), Map.of(), registry), allowDowngrade, o.recipe());
+            return o.strategy().update(o.stick(), OnStickKeys.signed(kernel, o.recipe(), systemRoot, registry), allowDowngrade, o.recipe());
         }
     }
 
@@ -145,7 +153,7 @@ public final class KernelUpdateService implements KernelUpdates {
                 if (encrypted) {
                     requireEncryptionReady(k, ForgeEngine.distro(registry, o.recipe()));
                 }
-                return signed(k, o.recipe(), Map.of(), registry);
+                return OnStickKeys.signed(k, o.recipe(), systemRoot, registry);
             }), o.recipe());
         }
     }
