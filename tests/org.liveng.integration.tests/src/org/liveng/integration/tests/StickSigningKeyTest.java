@@ -31,6 +31,8 @@ import org.liveng.core.internal.forge.OnStickKeys;
 import org.liveng.keys.KeyDirectory;
 import org.liveng.platform.exec.Command;
 import org.liveng.platform.exec.ExecResult;
+import org.liveng.testing.Oracles;
+import org.liveng.testing.UpdateKernel;
 import org.osgi.test.common.annotation.InjectService;
 import org.osgi.test.junit5.service.ServiceExtension;
 
@@ -187,8 +189,8 @@ class StickSigningKeyTest {
     @Test
     void aKernelSignedOnTheStickWithItsKeyFolderPassesSbverify(@TempDir Path dir) throws Exception {
         KernelUpdateTest.fixture();
-        Path[] k = KernelUpdateTest.newKernel(Files.createDirectories(dir.resolve("kernel")));
-        KernelImage kernel = new KernelImage("new", Content.of(k[0]), Content.of(k[1]));
+        UpdateKernel k = Oracles.updateKernel(Files.createDirectories(dir.resolve("kernel")));
+        KernelImage kernel = new KernelImage("new", Content.of(k.kernel()), Content.of(k.initrd()));
         KeyDirectory owner = keys(dir.resolve("owner"), null, KeyRole.MOK, KeyRole.DB);
         for (String[] c : new String[][] { { "mok", "mok" }, { "custom-pk", "db" } }) {
             // the stick's recipe names the host's key folder of forge time, which is not on the stick
