@@ -14,8 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,6 +39,7 @@ import org.liveng.kernel.slots.SlotFiles;
 import org.liveng.shell.internal.KernelCommand;
 import org.liveng.testing.Oracles;
 import org.liveng.testing.UpdateKernel;
+import org.liveng.testing.boot.DiskImages;
 import org.osgi.test.common.annotation.InjectService;
 import org.osgi.test.junit5.service.ServiceExtension;
 
@@ -53,8 +52,6 @@ import org.osgi.test.junit5.service.ServiceExtension;
  */
 @ExtendWith(ServiceExtension.class)
 class KernelRepairTest {
-    private static final Pattern LBA = Pattern.compile("File data lba:\\s*0\\s*,\\s*(\\d+)\\s*,\\s*(\\d+)\\s*,\\s*(\\d+)\\s*,\\s*'/live/vmlinuz'");
-
     @InjectService(timeout = 5000)
     ImageForge forge;
 
@@ -108,21 +105,6 @@ class KernelRepairTest {
         return p.firstLba() * 512;
     }
 
-    /** Inverts one byte in the middle of the kernel file of the slot, found by xorriso's report of the file's extent. */
-    static void corruptKernel(Path img, PartitionPlan kp, Path dir) throws Exception {
-        Path slot = KernelUpdateTest.extract(img, kp, dir.resolve("slot-" + System.nanoTime() + ".iso"));
-        String report = Fixtures.run("xorriso", "-indev", slot.toString(), "-find", "/live/vmlinuz", "-exec", "report_lba", "--");
-        Matcher m = LBA.matcher(report);
-        assertTrue(m.find(), report);
-        long at = offset(kp) + Long.parseLong(m.group(1)) * 2048 + Long.parseLong(m.group(3)) / 2;
-        try (FileChannel ch = FileChannel.open(img, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ByteBuffer b = ByteBuffer.allocate(1);
-            ch.read(b, at);
-            b.put(0, (byte) ~b.get(0)).rewind();
-            ch.write(b, at);
-        }
-    }
-
     static String sha256(Path file) throws Exception {
         try (InputStream in = Files.newInputStream(file)) {
             return SlotFiles.sha256(in);
@@ -158,7 +140,7 @@ class KernelRepairTest {
         String uuid = blkidUuid(KernelUpdateTest.extract(img, kp, dir.resolve("before.iso")));
         assertEquals(kp.filesystemUuid(), uuid);
 
-        corruptKernel(img, kp, dir);
+        DiskImages.tamperIsoFile(img, kp, "/live/vmlinuz", dir);
         String damaged = (String) command.status(false, img.toString());
         assertTrue(damaged.contains("INVALID: /live/vmlinuz has SHA-256"), damaged);
         assertTrue(boot(img).startsWith("BROKEN k"), "the default entry boots the damaged kernel: " + boot(img));
@@ -265,7 +247,7 @@ class KernelRepairTest {
         Updated u = updated(dir);
         Path img = u.img();
         Path root = u.root();
-        corruptKernel(img, ForgeTest.part(u.forged().plan(), "LIVENG_KERNEL"), dir);
+        DiskImages.tamperIsoFile(img, ForgeTest.part(u.forged().plan(), "LIVENG_KERNEL"), "/live/vmlinuz", dir);
         String before = sha256(img);
 
         Path bare = dir.resolve("bare");
