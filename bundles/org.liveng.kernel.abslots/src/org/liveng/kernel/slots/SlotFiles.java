@@ -12,8 +12,10 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.liveng.api.ErrorCodes;
+import org.liveng.api.FormatException;
 import org.liveng.api.LivengException;
 import org.liveng.api.kernel.KernelImage;
 import org.liveng.api.kernel.SlotInfo;
@@ -171,7 +173,7 @@ public final class SlotFiles {
                 }
             }
             return new SlotInfo(id, slot.name(), m.kernel(), m.generation(), true, "");
-        } catch (IOException | org.liveng.api.FormatException | RuntimeException e) {
+        } catch (IOException | FormatException | RuntimeException e) {
             return invalid(slot, id, "not a readable slot filesystem (" + e.getMessage() + ")");
         }
     }
@@ -180,19 +182,19 @@ public final class SlotFiles {
      * The manifest the slot's filesystem holds, when the filesystem and the manifest read and the filesystem carries the
      * slot's UUID; the files are not hashed (a repair takes the kernel release and where its modules are from it).
      */
-    public static java.util.Optional<Manifest> recorded(StickAccess stick, SlotSpec slot) throws LivengException {
+    public static Optional<Manifest> recorded(StickAccess stick, SlotSpec slot) throws LivengException {
         if (blank(stick, slot)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         try (IsoImage img = IsoImage.open(stick.partition(slot.name()), slot.name())) {
-            return slot.uuid().equals(img.uuid()) ? java.util.Optional.ofNullable(manifest(img)) : java.util.Optional.empty();
-        } catch (IOException | org.liveng.api.FormatException | RuntimeException e) {
-            return java.util.Optional.empty();
+            return slot.uuid().equals(img.uuid()) ? Optional.ofNullable(manifest(img)) : Optional.empty();
+        } catch (IOException | FormatException | RuntimeException e) {
+            return Optional.empty();
         }
     }
 
     /** The slot manifest of a slot filesystem, null when it is missing, too large or lacks the kernel or files. */
-    private static Manifest manifest(IsoImage img) throws IOException, org.liveng.api.FormatException {
+    private static Manifest manifest(IsoImage img) throws IOException, FormatException {
         var me = img.lookup(MANIFEST);
         if (me.isEmpty() || me.get().size() > MAX_MANIFEST) {
             return null;
