@@ -216,6 +216,14 @@ class StickSigningKeyTest {
             LivengException e = assertThrows(LivengException.class, () -> OnStickKeys.signed(kernel, stick, dir.resolve("bare"), registry));
             assertTrue(e.getMessage().contains(c[1]) && e.getMessage().contains("etc/liveng/keys"), e.getMessage());
             assertTrue(e.hint().contains("agent.signing-key=true") && e.hint().contains("liveng kernel update"), e.hint());
+
+            // a failure that is not the missing key keeps its own message: a kernel that is no PE image, with the key at hand
+            Recipe withKeys = new Recipe(Map.of("signing", c[0], "signing.keys", owner.path().toString()));
+            KernelImage notPe = new KernelImage("new", Content.of("not a kernel".getBytes(StandardCharsets.US_ASCII), "not a kernel"),
+                    Content.of(k.initrd()));
+            LivengException bad = assertThrows(LivengException.class, () -> OnStickKeys.signed(notPe, withKeys, dir.resolve("bare"), registry));
+            assertFalse(bad.getMessage().contains("this stick has none"), bad.getMessage());
+            assertFalse(ErrorCodes.NOT_FOUND.equals(bad.code()), bad.code() + ": " + bad.getMessage());
         }
     }
 }

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
+import org.liveng.api.ErrorCodes;
 import org.liveng.api.LivengException;
 import org.liveng.api.ProviderRegistry;
 import org.liveng.api.kernel.KernelImage;
@@ -31,7 +32,8 @@ public final class OnStickKeys {
 
     /**
      * The kernel as the stick's chain needs it. Without the stick's key folder an own-key chain's missing key says the
-     * two ways to get it: forge with {@code agent.signing-key=true}, or update the kernel from the host.
+     * two ways to get it: forge with {@code agent.signing-key=true}, or update the kernel from the host. Any other failure
+     * (a kernel that is no PE image, a key that cannot be read) is passed on as it is.
      */
     public static KernelImage signed(KernelImage kernel, Recipe stickRecipe, Path root, ProviderRegistry registry) throws LivengException {
         Map<String, String> settings = settings(root);
@@ -39,7 +41,7 @@ public final class OnStickKeys {
             return KernelUpdateService.signed(kernel, stickRecipe, settings, registry);
         } catch (LivengException e) {
             String signing = stickRecipe.get(RecipeSettings.SIGNING);
-            if (!settings.isEmpty() || !(signing.equals("mok") || signing.equals("custom-pk"))) {
+            if (!ErrorCodes.NOT_FOUND.equals(e.code()) || !settings.isEmpty() || !(signing.equals("mok") || signing.equals("custom-pk"))) {
                 throw e;
             }
             throw new LivengException(e.code(), e.getMessage() + " (signing=" + signing + " signs every kernel with your "
