@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -115,9 +117,14 @@ class AgentPackageTest {
         forge.forge(ForgeRequest.of(Fixtures.liveIso(), img, new Recipe(Map.of("reproducible.seed", "agent-test",
                 "persistence.size", "64M", "persistence.encryption", "none", "agent.install", "false"))), Progress.NONE);
         Path tree = agent().resolve("tree");
+        // the JVM options /usr/sbin/liveng gives on the stick, read from the wrapper itself
+        Matcher opts = Pattern.compile("LIVENG_JAVA_OPTS=\"\\$\\{LIVENG_JAVA_OPTS:-([^}]*)}\"")
+                .matcher(Files.readString(tree.resolve("usr/sbin/liveng")));
+        assertTrue(opts.find(), "the wrapper sets the stick's JVM options");
+        assertTrue(opts.group(1).contains("-XX:TieredStopAtLevel=1"), "the stick runs the JIT's first tier only: " + opts.group(1));
         var r = Fixtures.RUNNER.runAllowingFailure(Command.of(tree.resolve("opt/liveng/product/bin/liveng").toString(), "kernel", "status",
                 img.toString()).env("JAVA_HOME", tree.resolve("opt/liveng/runtime").toString()).env("LIVENG_JVM_CACHE", "off")
-                .env("LIVENG_JAVA_OPTS", "-Xms32m -Xmn16m -Xmx256m"));
+                .env("LIVENG_JAVA_OPTS", opts.group(1)));
         assertEquals(0, r.exitCode(), r.stdoutText() + r.stderr());
         assertTrue(r.stdoutText().contains("kernel strategy ab-slots") && r.stdoutText().contains("LIVENG_KERNEL_A  good")
                 && r.stdoutText().contains("valid"), r.stdoutText());
