@@ -117,6 +117,11 @@ class KernelRepairTest {
 
     /** The entry the model of liveng's GRUB menu boots, and whether its slot is sound: "ok k RELEASE" or "BROKEN k: ...". */
     String boot(Path img) throws Exception {
+        return boot(img, registry);
+    }
+
+    /** {@link #boot(Path)} with the given registry, for the repair boot test. */
+    static String boot(Path img, ProviderRegistry registry) throws Exception {
         try (var o = KernelUpdateService.open(FileChannel.open(img, StandardOpenOption.READ), img.toString(), registry, null)) {
             byte[] env = o.stick().readEspFile("/liveng/grubenv").orElseThrow();
             List<String> ids = o.strategy().bootEntries(o.recipe(), List.of("boot=live")).stream().map(BootEntry::id).toList();

@@ -64,11 +64,18 @@ abstract class KernelUpdateBoots {
     /** What the test agent reports for a plain persistence partition. */
     static final String PLAIN_MOUNTED = "mounted device=/dev/vda6";
     /** Waits for the bless unit (it runs at every boot), so that power-off never stops it half way. */
-    static final String WAIT_FOR_BLESS = """
-            systemctl start liveng-bless.service
-            echo "bless-unit=$(systemctl is-active liveng-bless.service) result=$(systemctl show -p Result --value liveng-bless.service)"
-            journalctl -b -u liveng-bless.service --no-pager -o cat | sed 's/^/bless: /'
-            """;
+    static final String WAIT_FOR_BLESS = waitForUnit("bless");
+
+    /**
+     * Steps that wait for the agent's unit {@code liveng-NAME.service} (started at boot when its condition holds) and print
+     * "NAME-unit=STATE result=RESULT" and its journal, each line prefixed "NAME: ".
+     */
+    static String waitForUnit(String name) {
+        String unit = "liveng-" + name + ".service";
+        return "systemctl start " + unit + "\n"
+                + "echo \"" + name + "-unit=$(systemctl is-active " + unit + ") result=$(systemctl show -p Result --value " + unit + ")\"\n"
+                + "journalctl -b -u " + unit + " --no-pager -o cat | sed 's/^/" + name + ": /'\n";
+    }
 
     /** Whether the persistence is LUKS2-encrypted (the passphrase is typed at boot) or plain. */
     private final boolean encrypted;
@@ -120,8 +127,12 @@ abstract class KernelUpdateBoots {
         return KernelUpdateTest.update.getProperty("iso_kernel_release");
     }
 
-    /** A steps disk (ext4 labelled LIVENG-STEPS) with steps.sh and, when asked, the fixture's kernel-update packages. */
     Path steps(String name, String script, boolean withKernelPackages) throws Exception {
+        return stepsDisk(tmp, name, script, withKernelPackages);
+    }
+
+    /** A steps disk (ext4 labelled LIVENG-STEPS) in {@code tmp} with steps.sh and, when asked, the fixture's kernel-update packages. */
+    static Path stepsDisk(Path tmp, String name, String script, boolean withKernelPackages) throws Exception {
         Path dir = Files.createDirectories(tmp.resolve(name + "-steps"));
         Path sh = Files.writeString(dir.resolve("steps.sh"), script, StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(sh, PosixFilePermissions.fromString("rwxr-xr-x"));
