@@ -39,7 +39,7 @@ else
 fi
 bytes=$(( $(stat -c %s "$kernel") + $(stat -c %s "$initrd") ))
 
-"$root/liveng" forge "$iso" "$work/base.img" persistence.size=64M persistence.encryption=none reproducible.seed=bench >/dev/null
+"$root/liveng" forge "$iso" "$work/base.img" persistence.size=64M persistence.encryption=none agent.install=false reproducible.seed=bench >/dev/null
 read -r slot_start slot_end < <(sgdisk -i 3 "$work/base.img" | awk '/First sector/ {s=$3} /Last sector/ {e=$3} END {print s, e}')
 sgdisk -i 3 "$work/base.img" | grep -q "LIVENG_KERNEL_B" || { echo "partition 3 is not LIVENG_KERNEL_B" >&2; exit 1; }
 
