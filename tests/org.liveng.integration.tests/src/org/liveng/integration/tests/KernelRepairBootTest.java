@@ -68,6 +68,8 @@ class KernelRepairBootTest {
             assertTrue(k.get("cmdline").contains("liveng-fallback"), "GRUB fell back to the fallback entry by itself: " + k);
             assertEquals(release, k.get("kernel-release"), k.toString());
             String console = b.consoleText();
+            assertTrue(console.contains("bad shim signature"), b.tail(60));
+            assertFalse(console.contains("Falling back to `liveng: kernel'"), "the refused entry is not tried twice: " + console);
             assertTrue(console.contains("repair-unit=active result=success"), b.tail(40));
             assertTrue(console.contains("rewritten in place with kernel " + release), "the repair unit: " + b.tail(40));
             b.awaitPowerOff(Duration.ofMinutes(3));

@@ -1,6 +1,7 @@
 package org.liveng.integration.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -55,6 +56,8 @@ class SlotFallbackBootTest {
             Map<String, String> markers = b.markers();
             assertEquals(KernelUpdateTest.update.getProperty("iso_kernel_release"), markers.get("kernel-release"), markers.toString());
             assertTrue((" " + markers.get("cmdline") + " ").contains(" liveng.slot=a "), "slot A, by GRUB's fallback: " + markers);
+            assertFalse(b.consoleText().contains("Falling back to `liveng: kernel slot B'"), "the refused slot is not tried twice: "
+                    + b.consoleText());
             b.awaitPowerOff(Duration.ofMinutes(2));
             System.out.printf("SlotFallbackBootTest boot seconds: %.0f%n", b.elapsedSeconds());
         }

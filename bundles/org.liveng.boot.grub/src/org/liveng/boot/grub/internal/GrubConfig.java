@@ -18,7 +18,10 @@ import org.liveng.api.boot.BootMenu;
  * before booting, so a crash or hang costs a try), marks a trial slot without
  * tries {@code bad}, and falls back to the next slot and finally to the
  * {@code fallback} entry. {@code set fallback} also covers a kernel that GRUB
- * cannot load (missing, or refused by shim).
+ * cannot load (missing, or refused by shim): once a slot is picked, the list
+ * holds the good slots after it in the boot order, then the fallback entry,
+ * never the picked slot itself (GRUB would try it a second time); with no slot
+ * picked, the fallback entry boots, and the slots are the last resort.
  */
 public final class GrubConfig {
     /** What may appear in a kernel argument without quoting trouble. */
@@ -54,14 +57,29 @@ public final class GrubConfig {
         for (BootEntry s : slots) {
             pickFunction(sb, s.id());
         }
+        // by position, not by id: upstream GRUB (Debian's) reads fallback as entry numbers only; an id list matches no
+        // entry, and a slot whose kernel shim refuses would stop at "Press any key" and boot it again (seen in a boot test)
+        List<String> slotIndexes = new ArrayList<>();
+        List<String> otherIndexes = new ArrayList<>();
+        for (int i = 0; i < menu.entries().size(); i++) {
+            (menu.entries().get(i).slot() ? slotIndexes : otherIndexes).add(Integer.toString(i));
+        }
         sb.append("set default=fallback\n");
+        sb.append("set fallback=\"").append(String.join(" ", slotIndexes)).append("\"\n");
         List<List<String>> orders = permutations(slots.stream().map(BootEntry::id).toList());
         String kw = "if";
         for (List<String> order : orders) {
             sb.append(kw).append(" [ \"$").append(GrubEnv.ORDER).append("\" = \"").append(String.join(" ", order)).append("\" ]; then\n");
             String inner = "  if";
-            for (String id : order) {
-                sb.append(inner).append(" liveng_pick_").append(fn(id)).append("; then\n    true\n");
+            for (int k = 0; k < order.size(); k++) {
+                sb.append(inner).append(" liveng_pick_").append(fn(order.get(k))).append("; then\n");
+                sb.append("    set fallback=\"").append(String.join(" ", otherIndexes)).append("\"\n");
+                // the good slots after this one, prepended from the last so that they stay in boot order
+                for (int later = order.size() - 1; later > k; later--) {
+                    String id = order.get(later);
+                    sb.append("    if [ \"$").append(GrubEnv.statusVar(id)).append("\" = \"good\" ]; then\n      set fallback=\"")
+                            .append(index(menu, id)).append(" $fallback\"\n    fi\n");
+                }
                 inner = "  elif";
             }
             if (!order.isEmpty()) {
@@ -72,13 +90,7 @@ public final class GrubConfig {
         if (!orders.isEmpty()) {
             sb.append("fi\n");
         }
-        // by position, not by id: upstream GRUB (Debian's) reads fallback as entry numbers only; an id list matches no
-        // entry, and a slot whose kernel shim refuses would stop at "Press any key" and boot it again (seen in a boot test)
-        List<String> fallbacks = new ArrayList<>();
-        for (int i = 0; i < menu.entries().size(); i++) {
-            fallbacks.add(Integer.toString(i));
-        }
-        sb.append("set fallback=\"").append(String.join(" ", fallbacks)).append("\"\n\n");
+        sb.append('\n');
         for (BootEntry e : menu.entries()) {
             sb.append("menuentry ").append(quote(e.title())).append(" --id ").append(e.id()).append(" {\n");
             sb.append("  search --no-floppy --fs-uuid --set=root ").append(uuid(e.kernelVolume())).append('\n');
@@ -92,6 +104,15 @@ public final class GrubConfig {
             sb.append("}\n");
         }
         return sb.toString();
+    }
+
+    private static int index(BootMenu menu, String id) {
+        for (int i = 0; i < menu.entries().size(); i++) {
+            if (menu.entries().get(i).id().equals(id)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("no menu entry " + id);
     }
 
     private static void pickFunction(StringBuilder sb, String id) {

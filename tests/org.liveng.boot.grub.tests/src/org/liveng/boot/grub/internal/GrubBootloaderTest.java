@@ -2,6 +2,7 @@ package org.liveng.boot.grub.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,8 +60,13 @@ class GrubBootloaderTest {
         assertTrue(text.contains("load_env --file \"$liveng_env\" liveng_order liveng_a_status liveng_a_tries liveng_b_status liveng_b_tries"), text);
         assertTrue(text.contains("if [ \"$liveng_order\" = \"b a\" ]; then"), text);
         assertTrue(text.contains("linux /live/vmlinuz-6.1.0-50-cloud-amd64 boot=live components liveng-fallback"), text);
-        // GRUB takes fallback entries by number only: every entry, in menu order
-        assertTrue(text.contains("set fallback=\"0 1 2\"\n"), text);
+        // GRUB takes fallback entries by number only. No slot picked: the fallback entry (2) boots, the slots are the
+        // last resort; slot B picked in order "b a": slot A if it is good, then the fallback entry, never B again
+        assertTrue(text.contains("set default=fallback\nset fallback=\"0 1\"\n"), text);
+        assertTrue(text.contains("if [ \"$liveng_order\" = \"b a\" ]; then\n  if liveng_pick_b; then\n    set fallback=\"2\"\n"
+                + "    if [ \"$liveng_a_status\" = \"good\" ]; then\n      set fallback=\"0 $fallback\"\n    fi\n"
+                + "  elif liveng_pick_a; then\n    set fallback=\"2\"\n  fi\n"), text);
+        assertFalse(text.contains("set fallback=\"0 1 2\""), text);
     }
 
     @Test
