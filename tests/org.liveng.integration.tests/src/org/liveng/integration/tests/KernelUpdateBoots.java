@@ -22,6 +22,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.liveng.api.boot.BootState;
+import org.liveng.api.keys.KeyRole;
 import org.liveng.api.kernel.KernelUpdates;
 import org.liveng.api.kernel.SlotInfo;
 import org.liveng.api.kernel.StickStatus;
@@ -31,22 +32,27 @@ import org.liveng.api.plan.ImagePlan;
 import org.liveng.api.plan.PartitionPlan;
 import org.liveng.api.plan.Progress;
 import org.liveng.api.recipe.Recipe;
+import org.liveng.keys.KeyDirectory;
 import org.liveng.platform.exec.Command;
 import org.liveng.testing.boot.Boot;
 import org.liveng.testing.boot.DiskImages;
 import org.liveng.testing.boot.Firmware;
 import org.liveng.testing.boot.LuksPersistence;
 import org.liveng.testing.boot.Machine;
+import org.liveng.testing.boot.SecureBootKeys;
 import org.osgi.test.common.annotation.InjectService;
 import org.osgi.test.junit5.service.ServiceExtension;
 
 /**
- * A kernel update on the running stick, proven by boots (issue 7), for one kind of persistence ({@link
- * KernelUpdateBootTest}: LUKS2, {@link KernelUpdatePlainBootTest}: plain). A stick forged with that persistence and the
- * on-stick agent (agent.install) boots under UEFI Secure Boot with Microsoft's keys (shim-distro). Boot 1: the fixture's
- * newer Debian kernel packages are installed with dpkg from an attached disk; the agent's kernel hook puts the kernel
- * into slot B on trial (the host's {@code kernel status} sees it). Boot 2: GRUB boots slot B, {@code uname -r} is the
- * new release, the bless unit marks it good (the host sees it). Slot B's kernel is then corrupted on the host. Boot 3:
+ * A kernel update on the running stick, proven by boots (issue 7), for one kind of persistence and Secure Boot chain
+ * ({@link KernelUpdateBootTest}: LUKS2 and {@code mok}, {@link KernelUpdatePlainBootTest}: plain and {@code
+ * shim-distro}). A stick forged with that persistence and the on-stick agent (agent.install) boots under UEFI Secure
+ * Boot: shim-distro with Microsoft's keys; mok with the owner's MOK key on the stick (agent.signing-key) and the MOK
+ * certificate trusted next to Microsoft's db (see {@link #machine}). Boot 1: the fixture's newer Debian kernel packages
+ * are installed with dpkg from an attached disk; the agent's kernel hook puts the kernel into slot B on trial (the
+ * host's {@code kernel status} sees it), under mok signed with the stick's MOK key in place of Debian's signature
+ * (sbverify on the host). Boot 2: GRUB boots slot B, {@code uname -r} is the new release, the bless unit marks it good
+ * (the host sees it). Slot B's kernel is then corrupted on the host. Boot 3:
  * shim refuses it and GRUB boots slot A, the ISO's kernel, by itself. Boot 4: with both slots marked bad, the fallback
  * entry boots the ISO's original kernel with liveng-fallback. One image, four boots, in order; the seconds of each are
  * printed.
@@ -79,6 +85,11 @@ abstract class KernelUpdateBoots {
 
     /** Whether the persistence is LUKS2-encrypted (the passphrase is typed at boot) or plain. */
     private final boolean encrypted;
+    /** The Secure Boot chain: {@code shim-distro} or {@code mok} (with agent.signing-key, so LUKS2 only). */
+    private final String signing;
+    /** mok: the owner's PK, KEK and MOK, and the variable store the firmware starts from. */
+    KeyDirectory keys;
+    SecureBootKeys vars;
 
     /** Static: JUnit makes one per test class (an instance field would be a new folder for every test method). */
     @TempDir
@@ -87,8 +98,13 @@ abstract class KernelUpdateBoots {
     ImagePlan plan;
     final StringBuilder seconds = new StringBuilder();
 
-    KernelUpdateBoots(boolean encrypted) {
+    KernelUpdateBoots(boolean encrypted, String signing) {
         this.encrypted = encrypted;
+        this.signing = signing;
+    }
+
+    boolean mok() {
+        return signing.equals("mok");
     }
 
     @InjectService(timeout = 5000)
@@ -110,9 +126,20 @@ abstract class KernelUpdateBoots {
     Path image() throws Exception {
         if (img == null) {
             Path p = tmp.resolve("stick.img");
+            Recipe recipe = RECIPE.with("signing", signing);
+            if (mok()) {
+                keys = StickSigningKeyTest.keys(tmp.resolve("keys"), null, KeyRole.PK, KeyRole.KEK, KeyRole.MOK);
+                recipe = recipe.with("signing.keys", keys.path().toString()).with("agent.signing-key", "true");
+                // the firmware's store: the owner's PK and KEK, the MOK certificate as db (Microsoft's db is added per boot)
+                Path d = Files.createDirectories(tmp.resolve("vars"));
+                Files.write(d.resolve("pk.esl"), keys.export("pk", "esl"));
+                Files.write(d.resolve("kek.esl"), keys.export("kek", "esl"));
+                Files.write(d.resolve("db.esl"), keys.export("mok", "esl"));
+                vars = SecureBootKeys.existing(d, keys.owner().uuid());
+            }
             plan = encrypted ? LuksPersistence.forge(forge, ForgeRequest.of(Fixtures.liveIso(), p,
-                    AgentForgeTest.withAgent(LuksPersistence.withCheapKdf(RECIPE)))).plan()
-                    : forge.forge(ForgeRequest.of(Fixtures.liveIso(), p, AgentForgeTest.withAgent(RECIPE.with("persistence.encryption", "none"))),
+                    AgentForgeTest.withAgent(LuksPersistence.withCheapKdf(recipe)))).plan()
+                    : forge.forge(ForgeRequest.of(Fixtures.liveIso(), p, AgentForgeTest.withAgent(recipe.with("persistence.encryption", "none"))),
                             Progress.NONE).plan();
             img = p;
         }
@@ -150,10 +177,20 @@ abstract class KernelUpdateBoots {
         return disk;
     }
 
-    /** Boots the stick (Secure Boot, Microsoft keys) with a steps disk, types the passphrase if any, waits for the agent's done. */
+    /**
+     * The machine: Secure Boot with Microsoft's keys (shim-distro); for mok the owner's PK and KEK with the MOK certificate
+     * and Microsoft's db entries in db. MokList cannot be pre-seeded without a person at MokManager, and shim checks db as
+     * well as MokList, so this is the same shim code path that accepts a MOK-signed GRUB and kernel.
+     */
+    Machine machine(Path stepsDisk) {
+        Machine.Builder m = mok() ? Machine.builder(Firmware.UEFI_SECUREBOOT_CUSTOM).secureBootKeys(vars, true)
+                : Machine.builder(Firmware.UEFI_SECUREBOOT_MS);
+        return m.bootDisk(img, false).disk(stepsDisk, true).build();
+    }
+
+    /** Boots the stick under Secure Boot ({@link #machine}) with a steps disk, types the passphrase if any, waits for the agent's done. */
     Boot boot(String name, Path stepsDisk, Duration toDone) throws Exception {
-        Machine m = Machine.builder(Firmware.UEFI_SECUREBOOT_MS).bootDisk(img, false).disk(stepsDisk, true).build();
-        Boot b = m.boot(name);
+        Boot b = machine(stepsDisk).boot(name);
         try {
             if (encrypted) {
                 LuksPersistence.unlock(b, TO_PROMPT);
@@ -212,6 +249,25 @@ abstract class KernelUpdateBoots {
         assertTrue(b.valid(), s.toString());
         assertEquals(BootState.Status.TRIAL, s.state().slots().get(b.id()).status(), s.toString());
         assertEquals(b.id(), s.state().order().get(0), "slot B boots next: " + s);
+        if (mok()) {
+            // signed on the stick with its MOK key, in place of Debian's signature (so boot 2 proves shim takes the MOK's)
+            Path vmlinuz = slotFile(b.partition(), "/live/vmlinuz");
+            String cert = keys.certificateFile("mok").toString();
+            Fixtures.RUNNER.run(Command.of("sbverify", "--cert", cert, vmlinuz.toString()).fromPackage("sbsigntool"));
+            String list = Fixtures.RUNNER.run(Command.of("sbverify", "--list", vmlinuz.toString()).fromPackage("sbsigntool")).stdoutText();
+            assertEquals(1, list.lines().filter(l -> l.startsWith("signature ")).count(), "only the MOK's signature: " + list);
+        }
+    }
+
+    /** The file {@code path} of the ISO 9660 filesystem in kernel slot {@code partition}, copied out by xorriso. */
+    Path slotFile(String partition, String path) throws Exception {
+        PartitionPlan p = part(partition);
+        Path iso = DiskImages.extract(img, p.firstLba() * 512, (p.lastLba() - p.firstLba() + 1) * 512, tmp.resolve(partition + ".iso"));
+        Path out = tmp.resolve(partition + "-" + Path.of(path).getFileName());
+        Files.deleteIfExists(out);
+        Fixtures.run("xorriso", "-osirrox", "on", "-indev", iso.toString(), "-extract", path, out.toString());
+        Files.delete(iso);
+        return out;
     }
 
     @Test
@@ -243,6 +299,8 @@ abstract class KernelUpdateBoots {
             assertEquals(isoRelease(), k.get("kernel-release"), "the previous kernel (slot A, the ISO's): " + k);
             assertTrue((" " + k.get("cmdline") + " ").contains(" liveng.slot=a "), k.toString());
             assertFalse(k.get("cmdline").contains("liveng-fallback"), k.toString());
+            assertFalse(b.consoleText().contains("Falling back to `liveng: kernel slot B'"), "the refused slot is not tried twice: "
+                    + b.tail(80));
             finish(b, "boot3-rollback");
         }
     }

@@ -1,11 +1,11 @@
 package org.liveng.integration.tests;
 
 /**
- * {@link KernelUpdateBoots} with plain (unencrypted) persistence. About half an hour under emulation: outside the
+ * {@link KernelUpdateBoots} with plain (unencrypted) persistence and the shim-distro chain. About half an hour under emulation: outside the
  * default test run ({@code tools/test -Dliveng.long-boots=run}).
  */
 class KernelUpdatePlainBootTest extends KernelUpdateBoots {
     KernelUpdatePlainBootTest() {
-        super(false);
+        super(false, "shim-distro");
     }
 }
