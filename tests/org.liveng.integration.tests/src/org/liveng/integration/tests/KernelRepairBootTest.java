@@ -32,7 +32,7 @@ import org.osgi.test.junit5.service.ServiceExtension;
  * host (one byte range of the kernel changed). Boot 1: shim refuses that kernel, GRUB falls back to the fallback entry
  * (the ISO's kernel, liveng-fallback) by itself, and {@code liveng-repair.service} rewrites the kernel partition from the
  * kernel installed in the live system's {@code /boot}; the host's slot reader finds it valid again, and the model of the
- * GRUB menu boots it by default. One boot (about 4.5 minutes under emulation).
+ * GRUB menu boots it by default. One boot (about 3 minutes under emulation).
  */
 @ExtendWith(ServiceExtension.class)
 class KernelRepairBootTest {

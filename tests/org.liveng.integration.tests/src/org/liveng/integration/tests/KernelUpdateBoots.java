@@ -261,8 +261,7 @@ abstract class KernelUpdateBoots {
 
     /** The file {@code path} of the ISO 9660 filesystem in kernel slot {@code partition}, copied out by xorriso. */
     Path slotFile(String partition, String path) throws Exception {
-        PartitionPlan p = part(partition);
-        Path iso = DiskImages.extract(img, p.firstLba() * 512, (p.lastLba() - p.firstLba() + 1) * 512, tmp.resolve(partition + ".iso"));
+        Path iso = ForgeTest.extract(img, part(partition), tmp.resolve(partition + ".iso"));
         Path out = tmp.resolve(partition + "-" + Path.of(path).getFileName());
         Files.deleteIfExists(out);
         Fixtures.run("xorriso", "-osirrox", "on", "-indev", iso.toString(), "-extract", path, out.toString());
